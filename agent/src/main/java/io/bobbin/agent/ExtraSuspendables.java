@@ -1,0 +1,111 @@
+package io.bobbin.agent;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Suspendable methods named without annotations, for code a user cannot edit (a library's interface,
+ * {@code Callable}-like types). One entry a line; {@code #} starts a comment:
+ * <pre>
+ * com.example.Handler.handle                  every method of that name in the class
+ * com.example.Handler.handle(Ljava/lang/String;)V   one method, by JVM descriptor
+ * com.example.Handler.*                       every method declared in the class
+ * </pre>
+ * The same format is read from the agent's {@code suspendables=FILE} option and from every
+ * {@code META-INF/bobbin/suspendables} resource of the application's class loaders. What a named
+ * method marks is inherited by its overrides and implementations, as with {@code @Suspendable}.
+ */
+final class ExtraSuspendables {
+    static final String RESOURCE = "META-INF/bobbin/suspendables";
+
+    /** Entries as {@code owner.name}, {@code owner.name(desc)} or {@code owner.*}, owner in internal form. */
+    private final Set<String> entries = new HashSet<>();
+    private final Set<String> owners = new HashSet<>();
+
+    static final ExtraSuspendables NONE = new ExtraSuspendables();
+
+    ExtraSuspendables() {}
+
+    ExtraSuspendables(ExtraSuspendables base) {
+        entries.addAll(base.entries);
+        owners.addAll(base.owners);
+    }
+
+    boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** Parses entries; {@code source} names where they came from, for error messages. */
+    void parse(Reader in, String source) throws IOException {
+        BufferedReader r = new BufferedReader(in);
+        String line;
+        int n = 0;
+        while ((line = r.readLine()) != null) {
+            n++;
+            int hash = line.indexOf('#');
+            if (hash >= 0) {
+                line = line.substring(0, hash);
+            }
+            line = line.trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int paren = line.indexOf('(');
+            String head = paren >= 0 ? line.substring(0, paren) : line;
+            String desc = paren >= 0 ? line.substring(paren) : "";
+            int dot = head.lastIndexOf('.');
+            if (dot <= 0 || dot == head.length() - 1 || head.contains("/") || line.contains(" ")) {
+                throw new IllegalArgumentException(source + ":" + n + ": expected class.method, class.method(descriptor)"
+                        + " or class.*, got '" + line + "'");
+            }
+            String owner = head.substring(0, dot).replace('.', '/');
+            String method = head.substring(dot + 1);
+            entries.add(owner + "." + method + desc);
+            owners.add(owner);
+        }
+    }
+
+    void parse(String text, String source) {
+        try {
+            parse(new StringReader(text), source);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Adds every {@link #RESOURCE} the loader can see; a bad resource is reported and skipped. */
+    void addResources(ClassLoader loader) {
+        try {
+            var urls = loader != null ? loader.getResources(RESOURCE) : ClassLoader.getSystemResources(RESOURCE);
+            while (urls.hasMoreElements()) {
+                var url = urls.nextElement();
+                try (InputStream in = url.openStream()) {
+                    parse(new InputStreamReader(in, StandardCharsets.UTF_8), url.toString());
+                } catch (IOException | IllegalArgumentException e) {
+                    Log.warn("ignoring " + url + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            Log.warn("cannot list " + RESOURCE + " resources: " + e);
+        }
+    }
+
+    boolean mentions(String owner) {
+        return owners.contains(owner);
+    }
+
+    boolean matches(String owner, String name, String desc) {
+        if (!owners.contains(owner) || name.startsWith("<")) {
+            return false;
+        }
+        return entries.contains(owner + ".*") || entries.contains(owner + "." + name)
+                || entries.contains(owner + "." + name + desc);
+    }
+}

@@ -1,0 +1,228 @@
+package io.bobbin.agent;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.IincInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.Frame;
+
+/**
+ * Finds a method's suspension points and plans each one: which values are live there and of what
+ * type, and whether a monitor is held. Objects under construction that would be on the operand stack
+ * at a suspension point are first moved past it by {@link NewRelocator}.
+ */
+final class MethodAnalysis {
+    private final String owner;
+    private final MethodNode method;
+    private final SuspendableIndex index;
+
+    MethodAnalysis(String owner, MethodNode method, SuspendableIndex index) {
+        this.owner = owner;
+        this.method = method;
+        this.index = index;
+    }
+
+    /** The suspension points, in code order; empty when the method has none (it then needs no change). */
+    List<SuspensionPoint> plan() throws AnalyzerException, UnsupportedCodeException {
+        List<MethodInsnNode> calls = new ArrayList<>();
+        for (AbstractInsnNode insn : method.instructions) {
+            if (insn instanceof MethodInsnNode) {
+                MethodInsnNode call = (MethodInsnNode) insn;
+                if (index.isSuspendableCall(call.owner, call.name, call.desc)) {
+                    calls.add(call);
+                }
+            }
+        }
+        if (calls.isEmpty()) {
+            return List.of();
+        }
+        FlowAnalyzer analyzer = newAnalyzer();
+        Frame<BasicValue>[] frames = analyzer.analyze(owner, method);
+        Set<TypeInsnNode> unborn = unbornAcross(calls, frames, method.instructions);
+        if (!unborn.isEmpty()) {
+            NewRelocator.relocate(method, unborn, frames);
+            analyzer = newAnalyzer();
+            frames = analyzer.analyze(owner, method);
+            if (!unbornAcross(calls, frames, method.instructions).isEmpty()) {
+                throw new UnsupportedCodeException("an object under construction stays on the stack across a suspension point");
+            }
+        }
+        BitSet[] liveIn = liveness(analyzer);
+        int[] monitors = monitorDepths(analyzer);
+        boolean synchronizedMethod = (method.access & Opcodes.ACC_SYNCHRONIZED) != 0;
+
+        List<SuspensionPoint> points = new ArrayList<>();
+        InsnList insns = method.instructions;
+        for (MethodInsnNode call : calls) {
+            int i = insns.indexOf(call);
+            Frame<BasicValue> f = frames[i];
+            if (f == null) {
+                continue; // unreachable
+            }
+            boolean isStatic = call.getOpcode() == Opcodes.INVOKESTATIC;
+            int below = f.getStackSize() - Type.getArgumentCount(call.desc) - (isStatic ? 0 : 1);
+            SuspensionPoint.Slot[] stack = new SuspensionPoint.Slot[below];
+            for (int k = 0; k < below; k++) {
+                stack[k] = slot(k, f.getStack(k), "stack value " + k, call);
+            }
+            List<SuspensionPoint.Slot> locals = new ArrayList<>();
+            for (int j = 0; j < f.getLocals(); j++) {
+                BasicValue v = f.getLocal(j);
+                if (!liveIn[i].get(j) || v == BasicValue.UNINITIALIZED_VALUE || v.getType() == null) {
+                    continue;
+                }
+                locals.add(slot(j, v, "local " + j, call));
+            }
+            Type receiver = null;
+            if (!isStatic) {
+                Type t = f.getStack(below).getType();
+                receiver = t == null || t.equals(TypeInterpreter.NULL) || f.getStack(below) instanceof TypeInterpreter.Uninitialized
+                        ? Type.getObjectType(call.owner) : t;
+            }
+            points.add(new SuspensionPoint(points.size(), call, locals.toArray(new SuspensionPoint.Slot[0]), stack, receiver,
+                    synchronizedMethod || monitors[i] > 0));
+        }
+        return points;
+    }
+
+    private FlowAnalyzer newAnalyzer() {
+        return new FlowAnalyzer(new TypeInterpreter(index.hierarchy(), method.instructions));
+    }
+
+    private SuspensionPoint.Slot slot(int index, BasicValue v, String what, MethodInsnNode call) throws UnsupportedCodeException {
+        if (v instanceof TypeInterpreter.Uninitialized) {
+            throw new UnsupportedCodeException(what + " holds an object under construction at the call to "
+                    + call.owner + "." + call.name);
+        }
+        Type t = v.getType();
+        if (t == null) {
+            throw new UnsupportedCodeException(what + " has no type at the call to " + call.owner + "." + call.name);
+        }
+        switch (t.getSort()) {
+            case Type.BOOLEAN:
+            case Type.CHAR:
+            case Type.BYTE:
+            case Type.SHORT:
+            case Type.INT:
+                return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.INT, t);
+            case Type.FLOAT:
+                return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.FLOAT, t);
+            case Type.LONG:
+                return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.LONG, t);
+            case Type.DOUBLE:
+                return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.DOUBLE, t);
+            case Type.OBJECT:
+            case Type.ARRAY:
+                return new SuspensionPoint.Slot(index,
+                        t.equals(TypeInterpreter.NULL) ? SuspensionPoint.Kind.NULL : SuspensionPoint.Kind.REF, t);
+            default:
+                throw new UnsupportedCodeException(what + " holds a " + t + " at the call to " + call.owner + "." + call.name
+                        + " (a subroutine return address)");
+        }
+    }
+
+    /** NEW instructions whose object is still unconstructed on the operand stack at some suspension point. */
+    private static Set<TypeInsnNode> unbornAcross(List<MethodInsnNode> calls, Frame<BasicValue>[] frames, InsnList insns) {
+        Set<TypeInsnNode> found = new LinkedHashSet<>();
+        for (MethodInsnNode call : calls) {
+            Frame<BasicValue> f = frames[insns.indexOf(call)];
+            if (f == null) {
+                continue;
+            }
+            for (int k = 0; k < f.getStackSize(); k++) {
+                BasicValue v = f.getStack(k);
+                if (v instanceof TypeInterpreter.Uninitialized) {
+                    found.add(((TypeInterpreter.Uninitialized) v).newInsn);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Locals live on entry to each instruction (by slot), following exception edges too. */
+    private BitSet[] liveness(FlowAnalyzer analyzer) {
+        InsnList insns = method.instructions;
+        int n = insns.size();
+        BitSet[] in = new BitSet[n];
+        for (int i = 0; i < n; i++) {
+            in[i] = new BitSet();
+        }
+        AbstractInsnNode[] array = insns.toArray();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int i = n - 1; i >= 0; i--) {
+                BitSet live = new BitSet();
+                for (int s : analyzer.successors(i)) {
+                    live.or(in[s]);
+                }
+                AbstractInsnNode insn = array[i];
+                int op = insn.getOpcode();
+                if (insn instanceof VarInsnNode) {
+                    int var = ((VarInsnNode) insn).var;
+                    if (op >= Opcodes.ISTORE && op <= Opcodes.ASTORE) {
+                        live.clear(var);
+                    } else {
+                        live.set(var);
+                    }
+                } else if (insn instanceof IincInsnNode) {
+                    live.set(((IincInsnNode) insn).var);
+                }
+                for (int h : analyzer.handlers(i)) {
+                    live.or(in[h]);
+                }
+                if (!live.equals(in[i])) {
+                    in[i] = live;
+                    changed = true;
+                }
+            }
+        }
+        return in;
+    }
+
+    /** The number of monitors this method holds before each instruction (the most over all paths). */
+    private int[] monitorDepths(FlowAnalyzer analyzer) {
+        InsnList insns = method.instructions;
+        int n = insns.size();
+        int[] depth = new int[n];
+        java.util.Arrays.fill(depth, -1);
+        if (n == 0) {
+            return depth;
+        }
+        AbstractInsnNode[] array = insns.toArray();
+        java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+        depth[0] = 0;
+        work.add(0);
+        while (!work.isEmpty()) {
+            int i = work.poll();
+            int d = depth[i];
+            int op = array[i].getOpcode();
+            int out = op == Opcodes.MONITORENTER ? d + 1 : op == Opcodes.MONITOREXIT ? Math.max(0, d - 1) : d;
+            for (int s : analyzer.successors(i)) {
+                if (out > depth[s]) {
+                    depth[s] = out;
+                    work.add(s);
+                }
+            }
+            for (int h : analyzer.handlers(i)) {
+                if (d > depth[h]) {
+                    depth[h] = d;
+                    work.add(h);
+                }
+            }
+        }
+        return depth;
+    }
+}

@@ -1,0 +1,270 @@
+package io.bobbin.agent;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * Writes the suspend/resume protocol of {@code io.bobbin.internal.FrameStack} into a method, from
+ * the plan that {@link MethodAnalysis} made:
+ * <ul>
+ *   <li>a prologue that finds the current frame store and, when restoring, jumps to the dispatch;</li>
+ *   <li>around each suspension point, the arming of the call, and after it a test that branches to
+ *       an out-of-line capture block when the callee is suspending;</li>
+ *   <li>out of line, after the method's code (so outside every try range and line): one capture
+ *       block and one restore block per point, and the dispatch switch.</li>
+ * </ul>
+ * The user's instructions, line numbers and local-variable table stay as they were.
+ */
+final class MethodInstrumenter {
+    static final String STACK = "io/bobbin/internal/FrameStack";
+    private static final String STACK_DESC = "L" + STACK + ";";
+
+    private final MethodNode method;
+    private final List<SuspensionPoint> points;
+    private final String methodId;
+    private final int stackLocal;
+    private final int faultLocal;
+
+    MethodInstrumenter(String className, MethodNode method, List<SuspensionPoint> points) {
+        this.method = method;
+        this.points = points;
+        this.methodId = className.replace('/', '.') + "." + method.name;
+        this.stackLocal = method.maxLocals++;
+        this.faultLocal = method.maxLocals++;
+    }
+
+    void instrument() {
+        InsnList code = method.instructions;
+        LabelNode dispatch = new LabelNode();
+        disarmAtHandlers();
+        code.insert(prologue(dispatch));
+
+        InsnList tail = new InsnList();
+        LabelNode[] restores = new LabelNode[points.size()];
+        for (SuspensionPoint p : points) {
+            restores[p.id] = new LabelNode();
+            instrumentPoint(p, tail, restores[p.id]);
+        }
+        tail.add(dispatch);
+        tail.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "popPoint", "()I"));
+        LabelNode bad = new LabelNode();
+        tail.add(new TableSwitchInsnNode(0, points.size() - 1, bad, restores));
+        tail.add(bad);
+        tail.add(new LdcInsnNode(methodId));
+        tail.add(new InsnNode(Opcodes.ICONST_M1));
+        tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, "badResumePoint",
+                "(Ljava/lang/String;I)Ljava/lang/IllegalStateException;"));
+        tail.add(new InsnNode(Opcodes.ATHROW));
+        code.add(tail);
+    }
+
+    /** {@code fault = null; s = FrameStack.current(); if (s != null) { if (s.mode != 0) goto dispatch; fault = s.enter(id); }} */
+    private InsnList prologue(LabelNode dispatch) {
+        InsnList p = new InsnList();
+        LabelNode start = new LabelNode();
+        p.add(new InsnNode(Opcodes.ACONST_NULL));
+        p.add(new VarInsnNode(Opcodes.ASTORE, faultLocal));
+        p.add(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, "current", "()" + STACK_DESC));
+        p.add(new InsnNode(Opcodes.DUP));
+        p.add(new VarInsnNode(Opcodes.ASTORE, stackLocal));
+        p.add(new JumpInsnNode(Opcodes.IFNULL, start));
+        p.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        p.add(new FieldInsnNode(Opcodes.GETFIELD, STACK, "mode", "I"));
+        p.add(new JumpInsnNode(Opcodes.IFNE, dispatch));
+        p.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        p.add(new LdcInsnNode("U" + methodId));
+        p.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "enter", "(Ljava/lang/String;)Ljava/lang/Object;"));
+        p.add(new VarInsnNode(Opcodes.ASTORE, faultLocal));
+        p.add(start);
+        return p;
+    }
+
+    /** An exception that reaches a handler ends whatever call was armed. */
+    private void disarmAtHandlers() {
+        Set<LabelNode> handlers = new LinkedHashSet<>();
+        for (TryCatchBlockNode block : method.tryCatchBlocks) {
+            handlers.add(block.handler);
+        }
+        for (LabelNode handler : handlers) {
+            InsnList d = new InsnList();
+            LabelNode skip = new LabelNode();
+            d.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+            d.add(new JumpInsnNode(Opcodes.IFNULL, skip));
+            d.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+            d.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "disarm", "()V"));
+            d.add(skip);
+            method.instructions.insert(handler, d);
+        }
+    }
+
+    private void instrumentPoint(SuspensionPoint p, InsnList tail, LabelNode restore) {
+        InsnList code = method.instructions;
+        LabelNode call = new LabelNode();
+        LabelNode invoke = new LabelNode();
+        LabelNode resume = new LabelNode();
+        LabelNode capture = new LabelNode();
+        Type[] args = p.arguments();
+
+        // Keep the receiver in a local of its own: the capture block saves it, the restore block re-invokes on it.
+        int receiverLocal = -1;
+        InsnList before = new InsnList();
+        if (p.receiver != null) {
+            int[] spill = new int[args.length];
+            for (int a = 0; a < args.length; a++) {
+                spill[a] = method.maxLocals;
+                method.maxLocals += args[a].getSize();
+            }
+            for (int a = args.length - 1; a >= 0; a--) {
+                before.add(new VarInsnNode(args[a].getOpcode(Opcodes.ISTORE), spill[a]));
+            }
+            receiverLocal = method.maxLocals++;
+            before.add(new InsnNode(Opcodes.DUP));
+            before.add(new VarInsnNode(Opcodes.ASTORE, receiverLocal));
+            for (int a = 0; a < args.length; a++) {
+                before.add(new VarInsnNode(args[a].getOpcode(Opcodes.ILOAD), spill[a]));
+            }
+        }
+        before.add(call);
+        before.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        before.add(new JumpInsnNode(Opcodes.IFNULL, invoke));
+        before.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        before.add(new VarInsnNode(Opcodes.ALOAD, faultLocal));
+        if (p.underMonitor) {
+            before.add(new LdcInsnNode("M" + methodId));
+            before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "armUnderMonitor",
+                    "(Ljava/lang/Object;Ljava/lang/String;)V"));
+        } else {
+            before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "arm", "(Ljava/lang/Object;)V"));
+        }
+        before.add(invoke);
+        code.insertBefore(p.call, before);
+
+        InsnList after = new InsnList();
+        after.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        after.add(new JumpInsnNode(Opcodes.IFNULL, resume));
+        after.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        after.add(new FieldInsnNode(Opcodes.GETFIELD, STACK, "mode", "I"));
+        after.add(new JumpInsnNode(Opcodes.IFNE, capture));
+        after.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        after.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "disarm", "()V"));
+        after.add(resume);
+        code.insert(p.call, after);
+
+        emitCapture(p, tail, capture, receiverLocal);
+        emitRestore(p, tail, restore, call, receiverLocal, args);
+    }
+
+    /** Saves the frame, leaf first: the stack below the call (top first), the live locals, the receiver, the point. */
+    private void emitCapture(SuspensionPoint p, InsnList tail, LabelNode capture, int receiverLocal) {
+        tail.add(capture);
+        int returnSize = p.returnType().getSize();
+        if (returnSize > 0) {
+            tail.add(new InsnNode(returnSize == 2 ? Opcodes.POP2 : Opcodes.POP));
+        }
+        for (int k = p.stack.length - 1; k >= 0; k--) {
+            SuspensionPoint.Slot v = p.stack[k];
+            if (v.kind == SuspensionPoint.Kind.NULL) {
+                tail.add(new InsnNode(Opcodes.POP));
+            } else {
+                push(tail, v.kind);
+            }
+        }
+        for (SuspensionPoint.Slot v : p.locals) {
+            if (v.kind != SuspensionPoint.Kind.NULL) {
+                tail.add(new VarInsnNode(v.kind.load, v.index));
+                push(tail, v.kind);
+            }
+        }
+        if (receiverLocal >= 0) {
+            tail.add(new VarInsnNode(Opcodes.ALOAD, receiverLocal));
+            push(tail, SuspensionPoint.Kind.REF);
+        }
+        tail.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        tail.add(new LdcInsnNode(p.id));
+        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "pushPoint", "(I)V"));
+        Type ret = Type.getReturnType(method.desc);
+        if (ret.getSort() != Type.VOID) {
+            tail.add(new InsnNode(defaultValue(ret)));
+        }
+        tail.add(new InsnNode(ret.getOpcode(Opcodes.IRETURN)));
+    }
+
+    private void push(InsnList out, SuspensionPoint.Kind kind) {
+        out.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        out.add(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, kind.push, kind.pushDesc));
+    }
+
+    /** Restores the frame in reverse order of the capture, rebuilds the operand stack and re-enters the call. */
+    private void emitRestore(SuspensionPoint p, InsnList tail, LabelNode restore, LabelNode call, int receiverLocal, Type[] args) {
+        tail.add(restore);
+        if (receiverLocal >= 0) {
+            pop(tail, SuspensionPoint.Kind.REF, p.receiver);
+            tail.add(new VarInsnNode(Opcodes.ASTORE, receiverLocal));
+        }
+        for (int i = p.locals.length - 1; i >= 0; i--) {
+            SuspensionPoint.Slot v = p.locals[i];
+            pop(tail, v.kind, v.type);
+            tail.add(new VarInsnNode(v.kind.store, v.index));
+        }
+        for (SuspensionPoint.Slot v : p.stack) {
+            pop(tail, v.kind, v.type);
+        }
+        if (receiverLocal >= 0) {
+            tail.add(new VarInsnNode(Opcodes.ALOAD, receiverLocal));
+        }
+        // The callee restores its own locals, arguments included: any value of the right type will do.
+        for (Type a : args) {
+            tail.add(new InsnNode(defaultValue(a)));
+        }
+        tail.add(new JumpInsnNode(Opcodes.GOTO, call));
+    }
+
+    private void pop(InsnList out, SuspensionPoint.Kind kind, Type type) {
+        if (kind == SuspensionPoint.Kind.NULL) {
+            out.add(new InsnNode(Opcodes.ACONST_NULL));
+            return;
+        }
+        out.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        out.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, kind.pop, kind.popDesc));
+        if (kind == SuspensionPoint.Kind.REF && !type.getInternalName().equals(TypeHierarchy.OBJECT)) {
+            out.add(new TypeInsnNode(Opcodes.CHECKCAST, type.getInternalName()));
+        }
+    }
+
+    private static int defaultValue(Type t) {
+        switch (t.getSort()) {
+            case Type.LONG:
+                return Opcodes.LCONST_0;
+            case Type.FLOAT:
+                return Opcodes.FCONST_0;
+            case Type.DOUBLE:
+                return Opcodes.DCONST_0;
+            case Type.OBJECT:
+            case Type.ARRAY:
+                return Opcodes.ACONST_NULL;
+            default:
+                return Opcodes.ICONST_0;
+        }
+    }
+
+    static boolean isInstrumentable(MethodNode m) {
+        return (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0 && !m.name.startsWith("<")
+                && m.instructions.size() > 0;
+    }
+}

@@ -1,0 +1,83 @@
+package io.bobbin.agent;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.Frame;
+
+/**
+ * Moves {@code new T} past suspension points. The verifier forbids saving an object that no
+ * constructor has initialised, so for {@code new T(a, suspending(), b)} the {@code NEW T; DUP} pair
+ * is removed from before the arguments and made again right before the constructor call: the
+ * arguments, already computed, are spilled to fresh locals, {@code NEW T; DUP} is emitted, and the
+ * arguments are reloaded. Order of evaluation is unchanged but for when the object is allocated,
+ * which no code can observe.
+ */
+final class NewRelocator {
+    private NewRelocator() {}
+
+    static void relocate(MethodNode method, Set<TypeInsnNode> news, Frame<BasicValue>[] frames) throws UnsupportedCodeException {
+        InsnList insns = method.instructions;
+        Map<TypeInsnNode, MethodInsnNode> constructors = new HashMap<>();
+        int i = 0;
+        for (AbstractInsnNode insn : insns) {
+            if (insn.getOpcode() == Opcodes.INVOKESPECIAL && "<init>".equals(((MethodInsnNode) insn).name) && frames[i] != null) {
+                Frame<BasicValue> f = frames[i];
+                BasicValue receiver = f.getStack(f.getStackSize() - 1 - Type.getArgumentCount(((MethodInsnNode) insn).desc));
+                if (receiver instanceof TypeInterpreter.Uninitialized) {
+                    TypeInsnNode origin = ((TypeInterpreter.Uninitialized) receiver).newInsn;
+                    if (news.contains(origin)) {
+                        MethodInsnNode previous = constructors.put(origin, (MethodInsnNode) insn);
+                        if (previous != null && previous != insn) {
+                            throw new UnsupportedCodeException("new " + origin.desc + " reaches more than one constructor call");
+                        }
+                    }
+                }
+            }
+            i++;
+        }
+        for (TypeInsnNode alloc : news) {
+            MethodInsnNode init = constructors.get(alloc);
+            AbstractInsnNode dup = nextReal(alloc);
+            if (init == null || dup == null || dup.getOpcode() != Opcodes.DUP) {
+                throw new UnsupportedCodeException("new " + alloc.desc + " is not the NEW/DUP/<init> shape that javac writes");
+            }
+            insns.remove(dup);
+            insns.remove(alloc);
+            Type[] args = Type.getArgumentTypes(init.desc);
+            int[] slots = new int[args.length];
+            for (int a = 0; a < args.length; a++) {
+                slots[a] = method.maxLocals;
+                method.maxLocals += args[a].getSize();
+            }
+            InsnList rebuild = new InsnList();
+            for (int a = args.length - 1; a >= 0; a--) {
+                rebuild.add(new VarInsnNode(args[a].getOpcode(Opcodes.ISTORE), slots[a]));
+            }
+            rebuild.add(new TypeInsnNode(Opcodes.NEW, alloc.desc));
+            rebuild.add(new InsnNode(Opcodes.DUP));
+            for (int a = 0; a < args.length; a++) {
+                rebuild.add(new VarInsnNode(args[a].getOpcode(Opcodes.ILOAD), slots[a]));
+            }
+            insns.insertBefore(init, rebuild);
+        }
+    }
+
+    private static AbstractInsnNode nextReal(AbstractInsnNode insn) {
+        AbstractInsnNode n = insn.getNext();
+        while (n != null && n.getOpcode() < 0) {
+            n = n.getNext();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,85 @@
+package io.bobbin.agent;
+
+import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.ProtectionDomain;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The agent's {@link ClassFileTransformer}: instruments the suspendable methods of every class as
+ * it is loaded or retransformed. It never makes class loading fail: a class it cannot transform is
+ * left as it was, with one warning that says which and why.
+ */
+final class SuspendableTransformer implements ClassFileTransformer {
+    private final AgentOptions options;
+    private final LoaderContext.Registry contexts;
+    final AtomicInteger classes = new AtomicInteger();
+    final AtomicInteger methods = new AtomicInteger();
+    final AtomicInteger points = new AtomicInteger();
+
+    SuspendableTransformer(AgentOptions options) {
+        this.options = options;
+        this.contexts = new LoaderContext.Registry(options.extras);
+    }
+
+    /** Classes the agent never looks into: the JDK's, its own, and the JVM's lambda forwarders. */
+    static boolean isExcluded(String name) {
+        return SuspendableIndex.isPlatformClass(name)
+                || name.startsWith("io/bobbin/agent/")
+                || name.startsWith("io/bobbin/internal/")
+                || name.equals("io/bobbin/Continuation")
+                || name.contains("$$Lambda");
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] bytes) {
+        if (className == null || bytes == null || isExcluded(className)) {
+            return null;
+        }
+        try {
+            return transform(loader, className, bytes);
+        } catch (Throwable t) {
+            Log.warnOnce(className, "class " + className.replace('/', '.') + " is left as it was: " + t);
+            return null;
+        }
+    }
+
+    /** Transforms class bytes as the JVM would have them transformed; {@code null} when nothing changes. */
+    byte[] transform(ClassLoader loader, String className, byte[] bytes) {
+        LoaderContext context = contexts.forLoader(loader);
+        ClassInstrumenter.Outcome outcome = ClassInstrumenter.instrument(bytes, context);
+        if (outcome == null) {
+            return null;
+        }
+        if (options.verify) {
+            String problem = ClassVerifier.verify(outcome.bytes, context.hierarchy);
+            if (problem != null) {
+                Log.warnOnce(className, "class " + className.replace('/', '.')
+                        + " is left as it was: its instrumented code does not verify: " + problem);
+                return null;
+            }
+        }
+        if (options.dump != null) {
+            dump(className, outcome.bytes);
+        }
+        classes.incrementAndGet();
+        methods.addAndGet(outcome.methods);
+        points.addAndGet(outcome.points);
+        Log.info("instrumented " + className.replace('/', '.') + ": " + outcome.methods + " methods, "
+                + outcome.points + " suspension points");
+        return outcome.bytes;
+    }
+
+    private void dump(String className, byte[] bytes) {
+        Path file = options.dump.resolve(className + ".class");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            Log.warnOnce("dump:" + className, "cannot dump " + file + ": " + e);
+        }
+    }
+}

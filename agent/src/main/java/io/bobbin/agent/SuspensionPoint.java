@@ -1,0 +1,82 @@
+package io.bobbin.agent;
+
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.MethodInsnNode;
+
+/**
+ * The plan for one suspension point: a call to a suspendable method, and what its frame must save
+ * and restore there (live locals, the operand stack below the call's arguments, the receiver).
+ */
+final class SuspensionPoint {
+    /** How a value is kept in the frame store. */
+    enum Kind {
+        INT(Opcodes.ILOAD, Opcodes.ISTORE, "pushInt", "(ILio/bobbin/internal/FrameStack;)V", "popInt", "()I"),
+        FLOAT(Opcodes.FLOAD, Opcodes.FSTORE, "pushFloat", "(FLio/bobbin/internal/FrameStack;)V", "popFloat", "()F"),
+        LONG(Opcodes.LLOAD, Opcodes.LSTORE, "pushLong", "(JLio/bobbin/internal/FrameStack;)V", "popLong", "()J"),
+        DOUBLE(Opcodes.DLOAD, Opcodes.DSTORE, "pushDouble", "(DLio/bobbin/internal/FrameStack;)V", "popDouble", "()D"),
+        REF(Opcodes.ALOAD, Opcodes.ASTORE, "pushRef", "(Ljava/lang/Object;Lio/bobbin/internal/FrameStack;)V", "popRef",
+                "()Ljava/lang/Object;"),
+        /** Known to be {@code null}: not saved, restored as {@code aconst_null}. */
+        NULL(Opcodes.ALOAD, Opcodes.ASTORE, null, null, null, null);
+
+        final int load;
+        final int store;
+        final String push;
+        final String pushDesc;
+        final String pop;
+        final String popDesc;
+
+        Kind(int load, int store, String push, String pushDesc, String pop, String popDesc) {
+            this.load = load;
+            this.store = store;
+            this.push = push;
+            this.pushDesc = pushDesc;
+            this.pop = pop;
+            this.popDesc = popDesc;
+        }
+
+        boolean isWide() {
+            return this == LONG || this == DOUBLE;
+        }
+    }
+
+    /** A value to keep: a local's slot, or a stack position, with its kind and (for references) its type. */
+    static final class Slot {
+        final int index;
+        final Kind kind;
+        final Type type;
+
+        Slot(int index, Kind kind, Type type) {
+            this.index = index;
+            this.kind = kind;
+            this.type = type;
+        }
+    }
+
+    final int id;
+    final MethodInsnNode call;
+    final Slot[] locals;
+    /** The operand stack below the call's receiver and arguments, bottom first. */
+    final Slot[] stack;
+    /** The receiver's type, or {@code null} for a static call. */
+    final Type receiver;
+    final boolean underMonitor;
+
+    SuspensionPoint(int id, MethodInsnNode call, Slot[] locals, Slot[] stack, Type receiver, boolean underMonitor) {
+        this.id = id;
+        this.call = call;
+        this.locals = locals;
+        this.stack = stack;
+        this.receiver = receiver;
+        this.underMonitor = underMonitor;
+    }
+
+    Type[] arguments() {
+        return Type.getArgumentTypes(call.desc);
+    }
+
+    Type returnType() {
+        return Type.getReturnType(call.desc);
+    }
+}

@@ -1,0 +1,128 @@
+package io.bobbin.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Class information for one class loader, read from class bytes through that loader and cached.
+ * Never loads a class, so it is safe inside a transformer: no class-loading cycles, no classes
+ * loaded by the wrong loader, no early static initialisers.
+ */
+final class TypeHierarchy {
+    static final String OBJECT = "java/lang/Object";
+
+    private final ClassLoader loader;
+    private final ConcurrentHashMap<String, ClassInfo> cache = new ConcurrentHashMap<>();
+    /** Names whose bytes could not be found, so that they are not searched for again. */
+    private final ConcurrentHashMap<String, Boolean> missing = new ConcurrentHashMap<>();
+
+    TypeHierarchy(ClassLoader loader) {
+        this.loader = loader;
+    }
+
+    /** Records the bytes of a class being defined (they may not be reachable as a resource). */
+    ClassInfo define(byte[] bytes) {
+        ClassInfo info = ClassInfo.read(bytes);
+        cache.put(info.name, info);
+        missing.remove(info.name);
+        return info;
+    }
+
+    /** The class's information, or {@code null} if its bytes cannot be found. */
+    ClassInfo get(String internalName) {
+        if (internalName == null || internalName.startsWith("[")) {
+            return null;
+        }
+        ClassInfo info = cache.get(internalName);
+        if (info != null || missing.containsKey(internalName)) {
+            return info;
+        }
+        byte[] bytes = readBytes(internalName);
+        if (bytes == null) {
+            missing.put(internalName, Boolean.TRUE);
+            return null;
+        }
+        try {
+            info = ClassInfo.read(bytes);
+        } catch (RuntimeException e) {
+            missing.put(internalName, Boolean.TRUE);
+            return null;
+        }
+        ClassInfo raced = cache.putIfAbsent(internalName, info);
+        return raced != null ? raced : info;
+    }
+
+    private byte[] readBytes(String internalName) {
+        String resource = internalName + ".class";
+        try {
+            InputStream in = loader != null ? loader.getResourceAsStream(resource) : null;
+            if (in == null) {
+                in = ClassLoader.getSystemResourceAsStream(resource);
+            }
+            if (in == null) {
+                return null;
+            }
+            try (InputStream s = in) {
+                return s.readAllBytes();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    boolean isInterface(String name) {
+        ClassInfo info = get(name);
+        return info != null && info.isInterface();
+    }
+
+    /** Whether a value of class {@code sub} is assignable to {@code sup}. Unknown classes are assumed not to be. */
+    boolean isAssignable(String sup, String sub) {
+        if (sup.equals(sub) || OBJECT.equals(sup)) {
+            return true;
+        }
+        ClassInfo info = get(sub);
+        if (info == null) {
+            return false;
+        }
+        if (info.superName != null && isAssignable(sup, info.superName)) {
+            return true;
+        }
+        for (String i : info.interfaces) {
+            if (isAssignable(sup, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The most specific common superclass, as the JVM's verifier merges two class types: an
+     * interface on either side gives {@code java/lang/Object}.
+     */
+    String commonSuperClass(String a, String b) {
+        if (a.equals(b)) {
+            return a;
+        }
+        if (isInterface(a) || isInterface(b)) {
+            return OBJECT;
+        }
+        if (isAssignable(a, b)) {
+            return a;
+        }
+        if (isAssignable(b, a)) {
+            return b;
+        }
+        String c = a;
+        while (true) {
+            ClassInfo info = get(c);
+            if (info == null || info.superName == null) {
+                return OBJECT;
+            }
+            c = info.superName;
+            if (isAssignable(c, b)) {
+                return c;
+            }
+        }
+    }
+}

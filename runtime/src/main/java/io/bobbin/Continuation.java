@@ -1,0 +1,148 @@
+package io.bobbin;
+
+import io.bobbin.internal.FrameStack;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A stackful continuation: a body of code that can {@linkplain #suspend() suspend} itself, frames
+ * and all, and be {@linkplain #resume() resumed} later, on the same thread or another.
+ *
+ * <p>Every frame between {@code resume()} and {@code suspend()} must belong to an instrumented
+ * ({@link Suspendable}) method, stopped at a call to another suspendable method; the frames that the
+ * JVM spins for lambdas and method references are transparent. A suspension that cannot be done
+ * correctly, through a frame that is not instrumented or while an instrumented frame holds a monitor,
+ * throws {@link IllegalStateException} from {@code suspend()} naming the frame at fault, before any
+ * frame is saved or unwound.
+ *
+ * <p>Threads: a continuation runs on the thread that calls {@code resume()}, and only on one thread
+ * at a time. Everything written before a suspension is visible to the thread that resumes it.
+ */
+public final class Continuation {
+    private static final int NEW = 0;
+    private static final int SUSPENDED = 1;
+    private static final int RUNNING = 2;
+    private static final int DONE = 3;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Continuation.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final SuspendableRunnable body;
+    private final FrameStack stack;
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state;
+
+    /** Something the scheduler that runs this continuation attaches to it (its task); package-private. */
+    Object attachment;
+
+    /** A continuation that will run {@code body} when first resumed. */
+    public Continuation(SuspendableRunnable body) {
+        if (body == null) {
+            throw new NullPointerException("body");
+        }
+        this.body = body;
+        this.stack = new FrameStack(this);
+    }
+
+    /**
+     * Runs the body until it suspends or ends. When the body throws, this rethrows: unchecked
+     * exceptions and errors as they are, checked ones wrapped in {@link ContinuationException}; the
+     * continuation is then done.
+     *
+     * @throws IllegalStateException if the continuation is done, or already running
+     */
+    public void resume() {
+        int st = (int) STATE.getVolatile(this);
+        if (st == DONE) {
+            throw new IllegalStateException("The continuation is done");
+        }
+        if (st == RUNNING || !STATE.compareAndSet(this, st, RUNNING)) {
+            throw new IllegalStateException("The continuation is already running");
+        }
+        FrameStack s = stack;
+        s.mount();
+        s.mode = s.hasFrames() ? FrameStack.RESTORING : FrameStack.RUNNING;
+        s.callState = FrameStack.ARMED;
+        int next = DONE;
+        try {
+            body.run();
+            if (s.mode == FrameStack.CAPTURING) {
+                s.mode = FrameStack.RUNNING;
+                next = SUSPENDED;
+            } else if (s.mode == FrameStack.RESTORING) {
+                throw new IllegalStateException("Bobbin: the continuation's body returned while restoring its frames;"
+                        + " the body is not instrumented, or its class changed since it suspended");
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ContinuationException(e);
+        } finally {
+            if (next == DONE) {
+                s.clear();
+            }
+            s.callState = null;
+            s.unmount();
+            STATE.setVolatile(this, next);
+        }
+    }
+
+    /** Whether the body has ended, normally or by an exception. */
+    public boolean isDone() {
+        return (int) STATE.getVolatile(this) == DONE;
+    }
+
+    /**
+     * Suspends the innermost continuation running on this thread: its {@code resume()} returns, and
+     * the next {@code resume()} goes on right after this call. Inside a task of an event loop this
+     * behaves as {@code Async.yieldNow()}.
+     *
+     * @throws IllegalStateException outside any continuation; or when a frame between the
+     *     continuation and this call is not instrumented, or holds a monitor (the message names it).
+     *     Nothing has been saved then, and the caller may catch it and go on.
+     */
+    @Suspendable
+    public static void suspend() {
+        FrameStack s = FrameStack.current();
+        if (s == null) {
+            throw new IllegalStateException("Continuation.suspend() called outside of any continuation");
+        }
+        if (s.mode == FrameStack.RESTORING) {
+            // The frames above are rebuilt: going on from here is the resumption.
+            s.mode = FrameStack.RUNNING;
+            s.callState = null;
+            return;
+        }
+        Object callState = s.callState;
+        if (callState != FrameStack.ARMED) {
+            s.callState = null;
+            throw FrameStack.faultException(callState);
+        }
+        s.callState = null;
+        s.mode = FrameStack.CAPTURING;
+    }
+
+    /** The innermost continuation running on this thread, or {@code null}. */
+    public static Continuation current() {
+        FrameStack s = FrameStack.current();
+        return s == null ? null : (Continuation) s.owner();
+    }
+
+    /** Whether the continuation has been resumed at least once and is not running now. */
+    boolean isSuspended() {
+        return (int) STATE.getVolatile(this) == SUSPENDED;
+    }
+
+    @Override
+    public String toString() {
+        String[] names = {"new", "suspended", "running", "done"};
+        return "Continuation[" + names[(int) STATE.getVolatile(this)] + "]";
+    }
+}

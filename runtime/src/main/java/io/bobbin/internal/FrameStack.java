@@ -1,0 +1,240 @@
+package io.bobbin.internal;
+
+import java.util.Arrays;
+
+/**
+ * The frame store of one continuation, and the protocol that instrumented code speaks with it.
+ *
+ * <p><b>Internal.</b> Public only because the code that the Bobbin agent writes into user classes
+ * calls it; applications never use it directly.
+ *
+ * <p>Protocol, per instrumented method: on entry it asks for {@link #current()}. Outside any
+ * continuation that is {@code null} and the method runs as written. Inside one, in mode
+ * {@link #RESTORING} the method jumps to its saved call site; otherwise it takes its anchor with
+ * {@link #enter(String)}. Before each suspendable call it {@linkplain #arm(Object) arms} the call; after
+ * it, in mode {@link #CAPTURING} it saves its live values and returns at once, else it
+ * {@linkplain #disarm() disarms}.
+ *
+ * <p>Unwinding is by return, leaf first: each frame pushes its values and then its resume point.
+ * Restoring goes root first, popping in reverse, so the two arrays are used as plain stacks. The
+ * arrays grow by doubling and are reused, so a suspend/resume that does not deepen the stack
+ * allocates nothing.
+ *
+ * <p>Threads: a stack is used by one thread at a time, the one that {@linkplain #mount() mounted}
+ * it; handing it to another thread is ordered by {@code Continuation}'s state.
+ */
+public final class FrameStack {
+    /** Normal execution. */
+    public static final int RUNNING = 0;
+    /** The leaf asked to suspend: every instrumented frame saves itself and returns. */
+    public static final int CAPTURING = 1;
+    /** Resuming: every instrumented frame restores itself and re-enters its saved call. */
+    public static final int RESTORING = 2;
+
+    /**
+     * Call state meaning "the caller is an instrumented frame at a suspension point, and every
+     * frame up to the continuation's root is one too". Any other non-null call state is a fault
+     * description that travels down the chain until a suspension turns it into an exception.
+     */
+    public static final Object ARMED = new Object();
+
+    /** Fault prefix: the method named after it was entered from a frame that is not a suspension point. */
+    public static final char UNANCHORED = 'U';
+    /** Fault prefix: the method named after it holds a monitor at a suspension point. */
+    public static final char MONITOR = 'M';
+
+    private static final ThreadLocal<Carrier> CARRIERS = ThreadLocal.withInitial(Carrier::new);
+
+    /**
+     * The stack mounted most recently on any thread: a shortcut for {@link #current()} that is
+     * right whenever its carrier is the asking thread (a thread sees its own writes).
+     */
+    private static FrameStack recent;
+
+    /** {@link #RUNNING}, {@link #CAPTURING} or {@link #RESTORING}; read by instrumented code. */
+    public int mode;
+    /** {@link #ARMED}, {@code null} (nothing armed) or a fault description (a {@code String}). */
+    public Object callState;
+
+    private long[] prims = new long[8];
+    private Object[] refs = new Object[8];
+    private int psp;
+    private int rsp;
+
+    private final Object owner;
+    private Thread carrier;
+    private FrameStack outer;
+
+    public FrameStack(Object owner) {
+        this.owner = owner;
+    }
+
+    /** The object this stack belongs to (the {@code Continuation}). */
+    public Object owner() {
+        return owner;
+    }
+
+    /** The innermost stack mounted on the calling thread, or {@code null}. */
+    public static FrameStack current() {
+        FrameStack r = recent;
+        if (r != null && r.carrier == Thread.currentThread()) {
+            return r;
+        }
+        return CARRIERS.get().top;
+    }
+
+    /** Makes this stack the innermost one of the calling thread. */
+    public void mount() {
+        Carrier c = CARRIERS.get();
+        outer = c.top;
+        carrier = Thread.currentThread();
+        c.top = this;
+        recent = this;
+    }
+
+    /** Undoes {@link #mount()}; the stack mounted before it becomes current again. */
+    public void unmount() {
+        Carrier c = CARRIERS.get();
+        FrameStack o = outer;
+        c.top = o;
+        outer = null;
+        carrier = null;
+        recent = o;
+    }
+
+    /** Whether frames are saved, waiting to be restored. */
+    public boolean hasFrames() {
+        return psp != 0;
+    }
+
+    /** Drops every saved frame (the continuation ended). */
+    public void clear() {
+        Arrays.fill(refs, 0, rsp, null);
+        psp = 0;
+        rsp = 0;
+        mode = RUNNING;
+        callState = null;
+    }
+
+    // ---- anchoring -------------------------------------------------------------------------
+
+    /**
+     * Called at the entry of an instrumented method. Returns {@code null} when it was called by an
+     * instrumented frame at a suspension point of an intact chain, and otherwise the fault that a
+     * suspension below it must report.
+     *
+     * @param self {@link #UNANCHORED} followed by this method's name, used when nothing armed the call
+     */
+    public Object enter(String self) {
+        Object state = callState;
+        callState = null;
+        return state == ARMED ? null : state != null ? state : self;
+    }
+
+    /** Arms the next call: {@code fault} is {@code null} for an intact chain. */
+    public void arm(Object fault) {
+        callState = fault == null ? ARMED : fault;
+    }
+
+    /** Arms the next call from a frame that holds a monitor there. */
+    public void armUnderMonitor(Object fault, String site) {
+        callState = fault != null ? fault : site;
+    }
+
+    /** Called after a suspendable call returned normally, or at an exception handler. */
+    public void disarm() {
+        callState = null;
+    }
+
+    // ---- saving (capture), leaf frame first -------------------------------------------------
+
+    public static void pushInt(int v, FrameStack s) {
+        s.pushPrim(v);
+    }
+
+    public static void pushFloat(float v, FrameStack s) {
+        s.pushPrim(Float.floatToRawIntBits(v));
+    }
+
+    public static void pushLong(long v, FrameStack s) {
+        s.pushPrim(v);
+    }
+
+    public static void pushDouble(double v, FrameStack s) {
+        s.pushPrim(Double.doubleToRawLongBits(v));
+    }
+
+    public static void pushRef(Object v, FrameStack s) {
+        Object[] a = s.refs;
+        int i = s.rsp;
+        if (i == a.length) {
+            a = s.refs = Arrays.copyOf(a, i * 2);
+        }
+        a[i] = v;
+        s.rsp = i + 1;
+    }
+
+    /** Pushes the resume point of the frame just saved: the last thing a frame pushes. */
+    public void pushPoint(int point) {
+        pushPrim(point);
+    }
+
+    private void pushPrim(long v) {
+        long[] a = prims;
+        int i = psp;
+        if (i == a.length) {
+            a = prims = Arrays.copyOf(a, i * 2);
+        }
+        a[i] = v;
+        psp = i + 1;
+    }
+
+    // ---- restoring, root frame first ------------------------------------------------------
+
+    public int popPoint() {
+        return (int) prims[--psp];
+    }
+
+    public int popInt() {
+        return (int) prims[--psp];
+    }
+
+    public float popFloat() {
+        return Float.intBitsToFloat((int) prims[--psp]);
+    }
+
+    public long popLong() {
+        return prims[--psp];
+    }
+
+    public double popDouble() {
+        return Double.longBitsToDouble(prims[--psp]);
+    }
+
+    public Object popRef() {
+        int i = --rsp;
+        Object v = refs[i];
+        refs[i] = null;
+        return v;
+    }
+
+    /** Thrown by restore code that finds a resume point it does not have: the store is corrupt. */
+    public static IllegalStateException badResumePoint(String method, int point) {
+        return new IllegalStateException("Bobbin: no resume point " + point + " in " + method
+                + " (the class changed since the continuation suspended, or its frames were corrupted)");
+    }
+
+    // ---- faults ---------------------------------------------------------------------------
+
+    /**
+     * Describes why a suspension cannot be done. {@code state} is the call state the leaf found:
+     * {@code null} when its direct caller did not arm it, or a fault description.
+     */
+    public static IllegalStateException faultException(Object state) {
+        return new IllegalStateException(FaultReport.describe(state));
+    }
+
+    private static final class Carrier {
+        FrameStack top;
+    }
+}
