@@ -66,11 +66,13 @@ final class ClassInstrumenter {
                 }
                 try {
                     List<SuspensionPoint> plan = new MethodAnalysis(node.name, m, context.index).plan();
-                    if (!plan.isEmpty()) {
+                    if (plan.isEmpty()) {
+                        MethodInstrumenter.instrumentLeaf(m);
+                    } else {
                         new MethodInstrumenter(node.name, m, plan).instrument();
-                        methods++;
                         points += plan.size();
                     }
+                    methods++;
                 } catch (UnsupportedCodeException | AnalyzerException | RuntimeException e) {
                     Log.warn("method " + node.name.replace('/', '.') + "." + m.name + m.desc
                             + " is left uninstrumented (it cannot suspend): " + e.getMessage());

@@ -263,6 +263,11 @@ final class MethodInstrumenter {
         }
     }
 
+    /** For a suspendable method without suspension points: take the caller's arm, nothing more. */
+    static void instrumentLeaf(MethodNode m) {
+        m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, "enterLeaf", "()V"));
+    }
+
     static boolean isInstrumentable(MethodNode m) {
         return (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0 && !m.name.startsWith("<")
                 && m.instructions.size() > 0;

@@ -131,6 +131,18 @@ public final class FrameStack {
         return state == ARMED ? null : state != null ? state : self;
     }
 
+    /**
+     * The whole prologue of a suspendable method that has no suspension point of its own: it takes
+     * (and drops) its caller's arm, so that the arm cannot be mistaken later for the arm of a call
+     * made through a frame that is not instrumented.
+     */
+    public static void enterLeaf() {
+        FrameStack s = current();
+        if (s != null) {
+            s.callState = null;
+        }
+    }
+
     /** Arms the next call: {@code fault} is {@code null} for an intact chain. */
     public void arm(Object fault) {
         callState = fault == null ? ARMED : fault;
