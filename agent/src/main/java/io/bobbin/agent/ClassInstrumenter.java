@@ -36,7 +36,7 @@ final class ClassInstrumenter {
     private ClassInstrumenter() {}
 
     /** The instrumented class, or {@code null} when it needs no change. */
-    static Outcome instrument(byte[] bytes, LoaderContext context) {
+    static Outcome instrument(byte[] bytes, LoaderContext context, boolean torture) {
         if (contains(bytes, MARK)) {
             return null; // already instrumented (by another copy of the agent, or before a retransformation)
         }
@@ -65,6 +65,9 @@ final class ClassInstrumenter {
                     continue;
                 }
                 try {
+                    if (torture) {
+                        MethodInstrumenter.addTorturePoint(m);
+                    }
                     List<SuspensionPoint> plan = new MethodAnalysis(node.name, m, context.index).plan();
                     if (plan.isEmpty()) {
                         MethodInstrumenter.instrumentLeaf(m);

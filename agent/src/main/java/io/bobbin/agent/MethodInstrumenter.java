@@ -263,6 +263,13 @@ final class MethodInstrumenter {
         }
     }
 
+    /** Torture mode: a suspension point at the method's entry, planned and instrumented like any other. */
+    static void addTorturePoint(MethodNode m) {
+        m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, TORTURE_POINT, "()V"));
+    }
+
+    static final String TORTURE_POINT = "tortureSuspend";
+
     /** For a suspendable method without suspension points: take the caller's arm, nothing more. */
     static void instrumentLeaf(MethodNode m) {
         m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, "enterLeaf", "()V"));

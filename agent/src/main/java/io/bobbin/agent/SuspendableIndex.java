@@ -1,5 +1,7 @@
 package io.bobbin.agent;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,6 +16,11 @@ final class SuspendableIndex {
     private final ExtraSuspendables extras;
     private final ConcurrentHashMap<String, Boolean> declared = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Boolean> typeHas = new ConcurrentHashMap<>();
+    /**
+     * Questions this thread is answering now: a question met again while answering it (a cycle, in a
+     * broken hierarchy or through lambdas) is answered "no" on this thread only, never cached as such.
+     */
+    private final ThreadLocal<Set<String>> inProgress = ThreadLocal.withInitial(HashSet::new);
 
     SuspendableIndex(TypeHierarchy hierarchy, ExtraSuspendables extras) {
         this.hierarchy = hierarchy;
@@ -67,9 +74,16 @@ final class SuspendableIndex {
         if (cached != null) {
             return cached;
         }
-        boolean result = compute(info, m);
-        declared.put(cacheKey, result);
-        return result;
+        if (!inProgress.get().add(cacheKey)) {
+            return false;
+        }
+        try {
+            boolean result = compute(info, m);
+            declared.put(cacheKey, result);
+            return result;
+        } finally {
+            inProgress.get().remove(cacheKey);
+        }
     }
 
     private boolean compute(ClassInfo info, ClassInfo.MethodInfo m) {
@@ -139,21 +153,28 @@ final class SuspendableIndex {
         if (cached != null) {
             return cached;
         }
-        typeHas.put(type, Boolean.FALSE); // cuts cycles in broken hierarchies
-        ClassInfo info = hierarchy.get(type);
-        boolean result = false;
-        if (info != null) {
-            result = info.markedType || extras.mentions(type);
-            for (ClassInfo.MethodInfo m : info.methods.values()) {
-                result |= m.marked;
-            }
-            result = result || typeHasSuspendables(info.superName);
-            for (String i : info.interfaces) {
-                result = result || typeHasSuspendables(i);
-            }
+        String key = "type:" + type;
+        if (!inProgress.get().add(key)) {
+            return false;
         }
-        typeHas.put(type, result);
-        return result;
+        try {
+            ClassInfo info = hierarchy.get(type);
+            boolean result = false;
+            if (info != null) {
+                result = info.markedType || extras.mentions(type);
+                for (ClassInfo.MethodInfo m : info.methods.values()) {
+                    result |= m.marked;
+                }
+                result = result || typeHasSuspendables(info.superName);
+                for (String i : info.interfaces) {
+                    result = result || typeHasSuspendables(i);
+                }
+            }
+            typeHas.put(type, result);
+            return result;
+        } finally {
+            inProgress.get().remove(key);
+        }
     }
 
     private static int argumentCount(String desc) {
