@@ -41,16 +41,18 @@ final class ClassInstrumenter {
             return null; // already instrumented (by another copy of the agent, or before a retransformation)
         }
         ClassInfo info = context.hierarchy.define(bytes);
-        if (!mayHaveSuspendables(info, context.index)) {
-            return null;
-        }
+        context.index.noteForeignTargets(info);
         Set<String> suspendable = new HashSet<>();
+        Set<String> armTakers = new HashSet<>();
+        boolean candidate = mayHaveSuspendables(info, context.index);
         for (ClassInfo.MethodInfo m : info.methods.values()) {
-            if (context.index.isSuspendable(info, m)) {
+            if (candidate && context.index.isSuspendable(info, m)) {
                 suspendable.add(ClassInfo.key(m.name, m.desc));
+            } else if (SuspendableIndex.takesArm(info.name, m.name, m.desc)) {
+                armTakers.add(ClassInfo.key(m.name, m.desc));
             }
         }
-        if (suspendable.isEmpty()) {
+        if (suspendable.isEmpty() && armTakers.isEmpty()) {
             return null;
         }
         Set<String> skipped = new HashSet<>();
@@ -61,6 +63,11 @@ final class ClassInstrumenter {
             String failed = null;
             for (MethodNode m : node.methods) {
                 String key = ClassInfo.key(m.name, m.desc);
+                if (armTakers.contains(key) && MethodInstrumenter.isInstrumentable(m)) {
+                    MethodInstrumenter.instrumentLeaf(m);
+                    methods++;
+                    continue;
+                }
                 if (!suspendable.contains(key) || skipped.contains(key) || !MethodInstrumenter.isInstrumentable(m)) {
                     continue;
                 }

@@ -254,4 +254,20 @@ class MethodKindsTest {
         assertEquals(105, (int) r.value);
         assertEquals(1, r.suspensions);
     }
+
+    /** Unmarked, but suspendable: a method reference to it is made in its own class. */
+    static int square(int x) {
+        Drive.pause();
+        return x * x;
+    }
+
+    @Test
+    void forwardersThatUnboxTheirArgumentsAreReenteredWithTheRealArguments() {
+        // The JVM's forwarder for this reference unboxes Integer to int before calling square.
+        Transformer<Integer, Integer> sq = MethodKindsTest::square;
+        Transformer<Long, String> hex = Long::toHexString; // a JDK target: runs plainly, never suspends
+        Drive.Outcome<String> o = Drive.run(() -> sq.apply(7) + "/" + sq.apply(sq.apply(2)) + "/" + hex.apply(255L));
+        assertEquals("49/16/ff", o.value);
+        assertEquals(3, o.suspensions);
+    }
 }
