@@ -43,6 +43,10 @@ public final class FrameStack {
     /** Fault prefix: the method named after it holds a monitor at a suspension point. */
     public static final char MONITOR = 'M';
 
+    private static final long[] NO_PRIMS = new long[0];
+    private static final Object[] NO_REFS = new Object[0];
+    private static final int FIRST_SIZE = 4;
+
     private static final ThreadLocal<Carrier> CARRIERS = ThreadLocal.withInitial(Carrier::new);
 
     /**
@@ -63,8 +67,10 @@ public final class FrameStack {
     /** The suspension under way was forced by the torture mode: the continuation resumes it at once. */
     public boolean tortured;
 
-    private long[] prims = new long[8];
-    private Object[] refs = new Object[8];
+    // Allocated at the first suspension, and grown by doubling: a continuation that never suspends
+    // holds no arrays, and one that suspends at the same depth again allocates nothing.
+    private long[] prims = NO_PRIMS;
+    private Object[] refs = NO_REFS;
     private int psp;
     private int rsp;
 
@@ -222,7 +228,7 @@ public final class FrameStack {
         Object[] a = s.refs;
         int i = s.rsp;
         if (i == a.length) {
-            a = s.refs = Arrays.copyOf(a, i * 2);
+            a = s.refs = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
         }
         a[i] = v;
         s.rsp = i + 1;
@@ -237,7 +243,7 @@ public final class FrameStack {
         long[] a = prims;
         int i = psp;
         if (i == a.length) {
-            a = prims = Arrays.copyOf(a, i * 2);
+            a = prims = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
         }
         a[i] = v;
         psp = i + 1;
