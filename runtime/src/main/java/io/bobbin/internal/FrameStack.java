@@ -43,6 +43,10 @@ public final class FrameStack {
     /** Fault prefix: the method named after it holds a monitor at a suspension point. */
     public static final char MONITOR = 'M';
 
+    private static final long[] NO_PRIMS = new long[0];
+    private static final Object[] NO_REFS = new Object[0];
+    private static final int FIRST_SIZE = 4;
+
     private static final ThreadLocal<Carrier> CARRIERS = ThreadLocal.withInitial(Carrier::new);
 
     /**
@@ -50,6 +54,11 @@ public final class FrameStack {
      * right whenever its carrier is the asking thread (a thread sees its own writes).
      */
     private static FrameStack recent;
+    /**
+     * A thread known to have no stack mounted: the shortcut for instrumented code called outside any
+     * continuation. Only that thread writes its own identity here, and it clears it when it mounts.
+     */
+    private static Thread lastBare;
 
     /** {@link #RUNNING}, {@link #CAPTURING} or {@link #RESTORING}; read by instrumented code. */
     public int mode;
@@ -58,8 +67,10 @@ public final class FrameStack {
     /** The suspension under way was forced by the torture mode: the continuation resumes it at once. */
     public boolean tortured;
 
-    private long[] prims = new long[8];
-    private Object[] refs = new Object[8];
+    // Allocated at the first suspension, and grown by doubling: a continuation that never suspends
+    // holds no arrays, and one that suspends at the same depth again allocates nothing.
+    private long[] prims = NO_PRIMS;
+    private Object[] refs = NO_REFS;
     private int psp;
     private int rsp;
 
@@ -78,18 +89,30 @@ public final class FrameStack {
 
     /** The innermost stack mounted on the calling thread, or {@code null}. */
     public static FrameStack current() {
+        Thread t = Thread.currentThread();
         FrameStack r = recent;
-        if (r != null && r.carrier == Thread.currentThread()) {
+        if (r != null && r.carrier == t) {
             return r;
         }
-        return CARRIERS.get().top;
+        if (lastBare == t) {
+            return null;
+        }
+        FrameStack top = CARRIERS.get().top;
+        if (top == null) {
+            lastBare = t;
+        }
+        return top;
     }
 
     /** Makes this stack the innermost one of the calling thread. */
     public void mount() {
         Carrier c = CARRIERS.get();
+        Thread t = Thread.currentThread();
+        if (lastBare == t) {
+            lastBare = null;
+        }
         outer = c.top;
-        carrier = Thread.currentThread();
+        carrier = t;
         c.top = this;
         recent = this;
     }
@@ -205,7 +228,7 @@ public final class FrameStack {
         Object[] a = s.refs;
         int i = s.rsp;
         if (i == a.length) {
-            a = s.refs = Arrays.copyOf(a, i * 2);
+            a = s.refs = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
         }
         a[i] = v;
         s.rsp = i + 1;
@@ -220,7 +243,7 @@ public final class FrameStack {
         long[] a = prims;
         int i = psp;
         if (i == a.length) {
-            a = prims = Arrays.copyOf(a, i * 2);
+            a = prims = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
         }
         a[i] = v;
         psp = i + 1;
