@@ -543,6 +543,8 @@ public final class SuiteRunner {
                 c.resume();
             }
         } catch (Throwable t) {
+            System.err.println("the continuation failed:");
+            t.printStackTrace();
             return new IllegalStateException("the continuation failed: " + t, t);
         }
         return failure[0];
