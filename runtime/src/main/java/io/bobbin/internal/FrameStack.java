@@ -76,6 +76,7 @@ public final class FrameStack {
 
     private final Object owner;
     private Thread carrier;
+    private Carrier mountedOn;
     private FrameStack outer;
 
     public FrameStack(Object owner) {
@@ -97,31 +98,44 @@ public final class FrameStack {
         if (lastBare == t) {
             return null;
         }
-        FrameStack top = CARRIERS.get().top;
+        FrameStack top = carrierOf(t).top;
         if (top == null) {
             lastBare = t;
         }
         return top;
     }
 
+    /** The calling thread's carrier; the last one found is kept, as most resumes come from one thread. */
+    private static Carrier carrierOf(Thread t) {
+        Carrier c = lastCarrier;
+        if (c == null || c.thread != t) {
+            c = CARRIERS.get();
+            lastCarrier = c;
+        }
+        return c;
+    }
+
+    private static Carrier lastCarrier;
+
     /** Makes this stack the innermost one of the calling thread. */
     public void mount() {
-        Carrier c = CARRIERS.get();
         Thread t = Thread.currentThread();
+        Carrier c = carrierOf(t);
         if (lastBare == t) {
             lastBare = null;
         }
         outer = c.top;
         carrier = t;
+        mountedOn = c;
         c.top = this;
         recent = this;
     }
 
     /** Undoes {@link #mount()}; the stack mounted before it becomes current again. */
     public void unmount() {
-        Carrier c = CARRIERS.get();
         FrameStack o = outer;
-        c.top = o;
+        mountedOn.top = o;
+        mountedOn = null;
         outer = null;
         carrier = null;
         recent = o;
@@ -294,7 +308,9 @@ public final class FrameStack {
         return new IllegalStateException(FaultReport.describe(state));
     }
 
+    /** What one thread has mounted; reached through {@link #CARRIERS}. */
     private static final class Carrier {
+        final Thread thread = Thread.currentThread();
         FrameStack top;
     }
 }
