@@ -112,8 +112,8 @@ final class MethodAnalysis {
             throw new UnsupportedCodeException(what + " has no type at the call to " + call.owner + "." + call.name);
         }
         if (t.getSort() == Type.VOID) { // BasicValue.RETURNADDRESS_VALUE
-            throw new UnsupportedCodeException(what + " holds a " + t + " at the call to " + call.owner + "." + call.name
-                    + " (a subroutine return address)");
+            throw new UnsupportedCodeException(what + " holds a subroutine return address at the call to "
+                    + call.owner + "." + call.name);
         }
         if (t.equals(TypeInterpreter.NULL)) {
             return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.NULL, t);
