@@ -42,6 +42,15 @@ public final class Async {
     }
 
     /**
+     * The task running this code, or {@code null} outside a task (plain code, a loop's callback, or a
+     * generator or continuation nested in a task). Never throws.
+     */
+    public static Task<?> currentTask() {
+        Continuation c = Continuation.current();
+        return c != null && c.attachment instanceof LoopTask ? (LoopTask<?>) c.attachment : null;
+    }
+
+    /**
      * Lets every other ready task run once, then goes on: the task goes to the back of the ready
      * queue. In plain code, {@link Thread#yield()}.
      */
