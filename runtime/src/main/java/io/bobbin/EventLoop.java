@@ -64,6 +64,8 @@ public final class EventLoop implements AutoCloseable, Executor {
     private final AtomicLong taskIds = new AtomicLong();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean closing;
+    /** Whether {@link #runLoop} is running; written and read (with the thread check first) on the loop's thread. */
+    private boolean running;
     private boolean shutdownBegun;
 
     private EventLoop(Builder b, Thread thread, String name) throws IOException {
@@ -195,6 +197,7 @@ public final class EventLoop implements AutoCloseable, Executor {
     /** Runs iterations until {@code main} (or, for a started loop, a close request) ends the loop. */
     private void runLoop(LoopTask<?> main) {
         CURRENT.set(this);
+        running = true;
         try {
             boolean ran = false;
             while (true) {
@@ -209,14 +212,17 @@ public final class EventLoop implements AutoCloseable, Executor {
                 }
                 long timeout = inbox.isEmpty() ? scheduler.selectTimeoutMillis() : 0;
                 io.poll(timeout, ran);
-                inbox.drain();
-                scheduler.fireDueTimers();
-                ran = scheduler.runReady() > 0;
+                int done = inbox.drain();
+                done += scheduler.fireDueTimers();
+                done += scheduler.runReady();
+                ran = done > 0; // they may have closed channels: look before blocking
+
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the event loop's selector failed", e);
         } finally {
             release();
+            running = false;
             CURRENT.remove();
         }
     }
@@ -254,7 +260,7 @@ public final class EventLoop implements AutoCloseable, Executor {
 
     /** Runs {@code action} now if called on the loop's thread, else posts it; {@code false} if the loop has ended. */
     boolean onLoopThread(Runnable action) {
-        if (Thread.currentThread() == loopThread()) {
+        if (Thread.currentThread() == loopThread() && running) {
             action.run();
             return true;
         }
@@ -272,10 +278,7 @@ public final class EventLoop implements AutoCloseable, Executor {
     public <T> Task<T> spawn(SuspendableCallable<T> body) {
         Objects.requireNonNull(body, "body");
         LoopTask<T> task = newTask(body);
-        if (Thread.currentThread() == loopThread()) {
-            if (terminated.getCount() == 0) {
-                throw new RejectedExecutionException(name + " has ended");
-            }
+        if (Thread.currentThread() == loopThread() && running) {
             scheduler.start(task);
         } else if (!inbox.post(new SpawnAction(task))) {
             throw new RejectedExecutionException(name + " has ended");
@@ -366,7 +369,7 @@ public final class EventLoop implements AutoCloseable, Executor {
 
     /** Whether the calling thread is this loop's thread. */
     public boolean inLoopThread() {
-        return Thread.currentThread() == loopThread();
+        return Thread.currentThread() == loopThread() && running;
     }
 
     /** How many bytes were written to the wakeup channel so far: one per batch of outside events. */

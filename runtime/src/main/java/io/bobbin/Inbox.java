@@ -42,15 +42,17 @@ final class Inbox {
         return queue.isEmpty();
     }
 
-    /** Runs what has been posted, at most a batch's worth so that a flood cannot starve the loop; loop thread. */
-    void drain() {
-        for (int n = 0; n < MAX_BATCH; n++) {
+    /** Runs what has been posted, at most a batch's worth so that a flood cannot starve the loop; returns how many; loop thread. */
+    int drain() {
+        int n = 0;
+        for (; n < MAX_BATCH; n++) {
             Runnable r = queue.poll();
             if (r == null) {
                 break;
             }
             EventLoop.runGuarded(r);
         }
+        return n;
     }
 
     /** Refuses further posts and returns what was posted and not run. */

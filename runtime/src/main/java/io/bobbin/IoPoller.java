@@ -23,12 +23,20 @@ import java.util.Set;
  * closing cancels the key, and after each select the poller notices keys that went away.
  *
  * <p>Threads: the loop's thread only (but {@link WakeupChannel#wakeup()}). A channel closed by another
- * thread is noticed at the loop's next wake-up.
+ * thread does not wake the selector; while tasks wait on channels the selector never blocks longer
+ * than {@link #CLOSE_CHECK_MILLIS}, so such a close is noticed within about a second.
  */
 final class IoPoller implements AutoCloseable {
     private final Selector selector;
     private final WakeupChannel wakeup;
     private final Map<SelectableChannel, ChannelWatch> watches = new HashMap<>();
+    /** Tasks waiting on channels now. */
+    private int waiting;
+    /**
+     * While tasks wait on channels, the longest a select may block: a channel closed by another
+     * thread does not wake the selector, so the poller looks for cancelled keys at least this often.
+     */
+    static final long CLOSE_CHECK_MILLIS = 1000;
 
     IoPoller(WakeupChannel wakeup) throws IOException {
         this.wakeup = wakeup;
@@ -92,6 +100,7 @@ final class IoPoller implements AutoCloseable {
             } else {
                 watch.reader = this;
             }
+            waiting++;
             try {
                 watch.updateInterest();
             } catch (CancelledKeyException e) {
@@ -113,6 +122,7 @@ final class IoPoller implements AutoCloseable {
                 } else {
                     watch.reader = null;
                 }
+                waiting--;
                 if (watch.key.isValid()) {
                     try {
                         watch.updateInterest();
@@ -171,6 +181,9 @@ final class IoPoller implements AutoCloseable {
      * channels they closed are noticed before the loop goes to sleep.
      */
     void poll(long timeoutMillis, boolean tasksRan) throws IOException {
+        if (waiting > 0 && (timeoutMillis < 0 || timeoutMillis > CLOSE_CHECK_MILLIS)) {
+            timeoutMillis = CLOSE_CHECK_MILLIS;
+        }
         int n = 0;
         if (timeoutMillis == 0 || tasksRan) {
             n = selector.selectNow();
@@ -239,6 +252,7 @@ final class IoPoller implements AutoCloseable {
             it.remove();
             for (ChannelWait cw : new ChannelWait[] {w.reader, w.writer}) {
                 if (cw != null) {
+                    waiting--;
                     cw.closed = true;
                     cw.task.loop.scheduler.wake(cw.task, cw);
                     woke = true;

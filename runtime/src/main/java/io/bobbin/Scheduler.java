@@ -54,6 +54,9 @@ final class Scheduler {
 
     /** Takes in a new task: queued at the back, or (the loop is shutting down) ended without running. */
     void start(LoopTask<?> task) {
+        if (task.isDone()) {
+            return; // cancelled before its spawn reached the loop
+        }
         live.add(task);
         if (shuttingDown) {
             task.finishUnstarted();
@@ -141,12 +144,14 @@ final class Scheduler {
         ready.add(callback);
     }
 
-    /** Runs the timers that are due. */
-    void fireDueTimers() {
+    /** Runs the timers that are due; returns how many. */
+    int fireDueTimers() {
         long now = now();
-        for (TimerEntry e; (e = timers.pollDue(now)) != null; ) {
+        int n = 0;
+        for (TimerEntry e; (e = timers.pollDue(now)) != null; n++) {
             EventLoop.runGuarded(e.action);
         }
+        return n;
     }
 
     /** Runs what is ready now, not what becomes ready meanwhile; returns how many it ran. */

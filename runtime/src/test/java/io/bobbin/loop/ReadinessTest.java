@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -178,6 +179,32 @@ class ReadinessTest {
                 });
                 return null;
             });
+        } finally {
+            pipe.sink().close();
+        }
+    }
+
+    @Test
+    void aChannelClosedByAnotherThreadWakesItsWaiterToo() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            pipe.source().configureBlocking(false);
+            try (EventLoop loop = EventLoop.start()) {
+                CountDownLatch waiting = new CountDownLatch(1);
+                Task<String> waiter = loop.spawn(() -> {
+                    waiting.countDown();
+                    try {
+                        Async.readable(pipe.source());
+                        return "woke";
+                    } catch (ClosedChannelException e) {
+                        return "closed";
+                    }
+                });
+                assertTrue(waiting.await(10, TimeUnit.SECONDS));
+                Thread.sleep(50); // the loop sits in select() with no timer
+                pipe.source().close(); // does not wake the selector by itself
+                assertEquals("closed", waiter.toCompletableFuture().get(20, TimeUnit.SECONDS));
+            }
         } finally {
             pipe.sink().close();
         }
