@@ -123,6 +123,11 @@ public final class Async {
     /**
      * Suspends until the non-blocking {@code channel} can be read (or accepted from).
      *
+     * <p>The channel is registered with the loop's selector on its first wait and stays registered
+     * (with no interest) afterwards, so that later waits reuse the registration; it is released when
+     * the channel is closed or the loop ends. Meanwhile the channel cannot go back to blocking mode.
+     * A close by another thread is noticed within about a second.
+     *
      * @throws IllegalArgumentException if the channel is in blocking mode
      * @throws IllegalStateException if another task waits for the channel to be readable
      * @throws ClosedChannelException if the channel is closed, or closed during the wait

@@ -396,7 +396,8 @@ public final class EventLoop implements AutoCloseable, Executor {
      * Cancels the loop's tasks, lets their {@code finally} blocks run, and releases the selector,
      * the wakeup channel and the pool threads. From another thread it waits until that is done; on
      * the loop's own thread (in a task or callback) it only starts it, and the loop ends once its
-     * tasks (the calling one too: it is cancelled) have ended. Closing twice does nothing.
+     * tasks (the calling one too: it is cancelled) have ended. Closing twice does nothing. A task that
+     * swallows its cancellation and goes on waiting keeps the loop (and this call) going until it ends.
      */
     @Override
     public void close() {

@@ -204,4 +204,46 @@ class SchedulingTest {
         assertNull(seen[1]);
         assertNull(EventLoop.current());
     }
+
+    @Test
+    void aTaskCannotJoinItselfAndAccessorsRefuseARunningTask() throws Exception {
+        EventLoop.run(() -> {
+            Task<?> self = Async.currentTask();
+            IllegalStateException e = Thrown.by(IllegalStateException.class, self::join);
+            assertTrue(e.getMessage().contains("itself"), e.getMessage());
+            assertFalse(self.isDone());
+            assertThrows(IllegalStateException.class, self::resultNow);
+            assertThrows(IllegalStateException.class, self::exceptionNow);
+            Task<String> ok = Async.spawn(() -> "v");
+            ok.join();
+            assertThrows(IllegalStateException.class, ok::exceptionNow);
+            assertFalse(ok.cancel());
+            return null;
+        });
+    }
+
+    @Test
+    void callbacksSubmittedFromOtherThreadsRunOnTheLoopInTheirOrder() throws Exception {
+        try (EventLoop loop = EventLoop.start()) {
+            List<Integer> seen = new ArrayList<>();
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 1000; i++) {
+                int v = i;
+                loop.callSoon(() -> {
+                    assertTrue(loop.inLoopThread());
+                    seen.add(v);
+                });
+            }
+            loop.execute(done::countDown);
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                expected.add(i);
+            }
+            CompletableFuture<List<Integer>> copy = new CompletableFuture<>();
+            loop.execute(() -> copy.complete(new ArrayList<>(seen)));
+            assertEquals(expected, copy.get());
+            assertFalse(loop.inLoopThread());
+        }
+    }
 }
