@@ -125,7 +125,13 @@ final class Scheduler {
         task.checkInterrupt();
         task.wait = wait;
         task.state = LoopTask.WAITING;
-        wait.arm();
+        try {
+            wait.arm();
+        } catch (RuntimeException | Error e) { // a stage whose whenComplete throws, say: no wait then
+            task.wait = null;
+            task.state = LoopTask.RUNNING;
+            throw e;
+        }
         Continuation.suspend();
         task.checkInterrupt();
     }
