@@ -203,4 +203,58 @@ class CancellationTest {
         }));
     }
 
+
+    @Test
+    void cancelsFromAnotherThreadRacingWithEveryStageOfATasksLife() throws Exception {
+        int n = 3_000;
+        try (EventLoop loop = EventLoop.start()) {
+            List<Task<Integer>> ts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                ts.add(loop.spawn(() -> {
+                    switch (id % 4) {
+                        case 0:
+                            Async.sleep(Duration.ofMillis(id % 7));
+                            break;
+                        case 1:
+                            Async.yieldNow();
+                            break;
+                        case 2:
+                            Async.blocking(() -> id);
+                            break;
+                        default:
+                            Async.withTimeout(Duration.ofMillis(id % 5), () -> {
+                                Async.sleep(Duration.ofMillis(id % 3));
+                                return null;
+                            });
+                    }
+                    return id;
+                }));
+            }
+            java.util.Random random = new java.util.Random(42);
+            int asked = 0;
+            for (int i = 0; i < n; i++) {
+                if (random.nextBoolean()) {
+                    if (ts.get(i).cancel()) {
+                        asked++;
+                    }
+                }
+                if (i % 100 == 0) {
+                    Thread.sleep(1);
+                }
+            }
+            int cancelled = 0;
+            for (int i = 0; i < n; i++) {
+                Task<Integer> t = ts.get(i);
+                try {
+                    assertEquals(i, t.join());
+                } catch (CancellationException | java.util.concurrent.TimeoutException e) {
+                    cancelled++;
+                }
+                assertTrue(t.isDone());
+                assertFalse(t.cancel());
+            }
+            assertTrue(cancelled <= asked + n / 4, cancelled + " cancelled, " + asked + " asked");
+        }
+    }
 }
