@@ -82,8 +82,6 @@ final class LoopTask<T> implements Task<T> {
             return;
         }
         state = RUNNING;
-        Scheduler s = loop.scheduler;
-        s.running = this;
         try {
             continuation.resume();
         } catch (Throwable e) {
@@ -91,13 +89,11 @@ final class LoopTask<T> implements Task<T> {
                 throw e;
             }
             bodyFailure = e; // the machinery failed around the body (its frames could not be restored)
-        } finally {
-            s.running = null;
         }
         if (continuation.isDone()) {
             finish(bodyResult, bodyFailure);
         } else if (state == RUNNING) {
-            s.makeReady(this); // a bare Continuation.suspend() or yieldNow(): back of the queue
+            loop.scheduler.makeReady(this); // a bare Continuation.suspend() or yieldNow(): back of the queue
         }
     }
 

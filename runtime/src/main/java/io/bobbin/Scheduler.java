@@ -21,8 +21,6 @@ final class Scheduler {
     final TimerQueue timers = new TimerQueue();
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     private final Set<LoopTask<?>> live = new HashSet<>();
-    /** The task being stepped, or {@code null}. */
-    LoopTask<?> running;
     private boolean shuttingDown;
     /** Failed tasks nobody has asked about yet, oldest first; each is reported after {@link #REPORT_GRACE_NANOS}. */
     private final ArrayDeque<LoopTask<?>> unobservedFailures = new ArrayDeque<>();
