@@ -43,6 +43,12 @@ public final class Continuation {
     /** Something the scheduler that runs this continuation attaches to it (its task); package-private. */
     Object attachment;
 
+    /** An attachment told, inside the body, each time a suspension of it has been resumed. */
+    interface ResumeHook {
+        /** Runs in the body's frame of {@code suspend()}; what it throws comes out of {@code suspend()}. */
+        void resumed();
+    }
+
     /** A continuation that will run {@code body} when first resumed. */
     public Continuation(SuspendableRunnable body) {
         if (body == null) {
@@ -148,6 +154,10 @@ public final class Continuation {
             // The frames above are rebuilt: going on from here is the resumption.
             s.mode = FrameStack.RUNNING;
             s.callState = null;
+            Object attached = ((Continuation) s.owner()).attachment;
+            if (attached instanceof ResumeHook) {
+                ((ResumeHook) attached).resumed();
+            }
             return;
         }
         Object callState = s.callState;
