@@ -217,8 +217,10 @@ public final class EventLoop implements AutoCloseable, Executor {
                 if (shutdownBegun && !scheduler.hasLiveTasks()) {
                     break;
                 }
-                long timeout = inbox.isEmpty() ? scheduler.selectTimeoutMillis() : 0;
-                io.poll(timeout, ran);
+                boolean posted = !inbox.isEmpty();
+                if (posted || !scheduler.hasReady() || io.hasWaiters()) {
+                    io.poll(posted ? 0 : scheduler.selectTimeoutMillis(), ran);
+                } // else tasks are ready and none waits on a channel: no selectNow() system call this turn
                 if (Thread.interrupted()) { // select() returns at once while the flag is up: never spin on it
                     interrupted = true;
                     if (main != null) {

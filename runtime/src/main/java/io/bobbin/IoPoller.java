@@ -195,6 +195,11 @@ final class IoPoller implements AutoCloseable {
      * tasks ran since the last select ({@code tasksRan}), it first looks without blocking, so that
      * channels they closed are noticed before the loop goes to sleep.
      */
+    /** Whether a task waits on a channel now. */
+    boolean hasWaiters() {
+        return waiting > 0;
+    }
+
     void poll(long timeoutMillis, boolean tasksRan) throws IOException {
         if (waiting > 0 && (timeoutMillis < 0 || timeoutMillis > CLOSE_CHECK_MILLIS)) {
             timeoutMillis = CLOSE_CHECK_MILLIS;

@@ -23,6 +23,12 @@ class CancellationTest {
 
     /** Spawns {@code waiter}, lets it reach its wait, cancels it, and checks it saw one CancellationException and ran its finally. */
     private static void cancelDuring(String kind, io.bobbin.SuspendableCallable<Object> wait) throws Exception {
+        cancelDuring(kind, wait, () -> true);
+    }
+
+    /** Cancels once {@code waiting} says the task is in its wait (polled, up to 10 s), and 20 ms more. */
+    private static void cancelDuring(String kind, io.bobbin.SuspendableCallable<Object> wait,
+                                     java.util.function.BooleanSupplier waiting) throws Exception {
         List<String> log = new ArrayList<>();
         EventLoop.run(() -> {
             Task<Object> t = Async.spawn(() -> {
@@ -38,6 +44,9 @@ class CancellationTest {
                 }
                 return null;
             });
+            for (int i = 0; i < 2000 && !waiting.getAsBoolean(); i++) {
+                Async.sleep(Duration.ofMillis(5));
+            }
             Async.sleep(Duration.ofMillis(20));
             assertTrue(t.cancel(), kind);
             assertFalse(t.cancel(), kind + ": asked already");
@@ -112,7 +121,7 @@ class CancellationTest {
                 interrupted.countDown();
             }
             return null;
-        }));
+        }), () -> started.getCount() == 0);
         assertTrue(started.await(5, TimeUnit.SECONDS));
         assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the worker was interrupted");
     }
