@@ -148,6 +148,7 @@ class LibrarySuitesTest {
                 args.add("--continuation");
             }
             Path dir = work.resolve(MODES[mode]);
+            extractResources(testsJar, dir.resolve("src/test/resources"));
             // the three JVMs run side by side: the torture run takes longest, the two others fit beside it
             pending.add(CompletableFuture.supplyAsync(() -> {
                 try {
@@ -173,6 +174,30 @@ class LibrarySuitesTest {
         report(lib, runs, seconds);
     }
 
+    /**
+     * The tests jar's data files, where the tests look for them: they open {@code src/test/resources/...}
+     * relative to the working directory, as in the library's own source tree.
+     */
+    private static void extractResources(Path testsJar, Path into) throws IOException {
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(testsJar.toFile())) {
+            for (java.util.Enumeration<java.util.jar.JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                java.util.jar.JarEntry entry = e.nextElement();
+                String name = entry.getName();
+                if (entry.isDirectory() || name.endsWith(".class") || name.startsWith("META-INF/")) {
+                    continue;
+                }
+                Path target = into.resolve(name).normalize();
+                if (!target.startsWith(into)) {
+                    continue;
+                }
+                Files.createDirectories(target.getParent());
+                try (java.io.InputStream in = jar.getInputStream(entry)) {
+                    Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
     /** One JVM's run: its results by test, its facts, its console output. */
     static final class Run {
         final Map<String, String> results = new LinkedHashMap<>();
@@ -194,8 +219,12 @@ class LibrarySuitesTest {
         List<String> args = new ArrayList<>(runnerArgs);
         args.addAll(List.of("--out", out.toString()));
         long limitSeconds = FULL ? 3600 : 600;
-        // the library's own JUnit and test dependencies come first on the class path
-        Jvm.Result result = Jvm.run(dir, jars, jvm, "io.bobbin.suites.SuiteRunner", args, limitSeconds);
+        // the data files (as a folder, as Maven's test-classes: some tests make Files of their resources' URLs),
+        // then the library's own JUnit and test dependencies come first on the class path
+        List<Path> first = new ArrayList<>();
+        first.add(dir.resolve("src/test/resources"));
+        first.addAll(jars);
+        Jvm.Result result = Jvm.run(dir, first, jvm, "io.bobbin.suites.SuiteRunner", args, limitSeconds);
         Run run = new Run();
         run.dir = dir;
         run.console = result.console;
