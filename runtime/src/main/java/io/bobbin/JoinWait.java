@@ -15,7 +15,9 @@ final class JoinWait extends Wait {
 
     @Override
     void arm() {
-        target.addCallback(onEnd);
+        if (!target.addCallback(onEnd)) {
+            task.loop.scheduler.wake(task, this); // it ended (on another loop) since join looked
+        }
     }
 
     @Override

@@ -217,11 +217,12 @@ final class LoopTask<T> implements Task<T> {
         if (!done) {
             CountDownLatch latch = new CountDownLatch(1);
             Consumer<Task<?>> onEnd = t -> latch.countDown();
-            addCallback(onEnd);
-            try {
-                latch.await();
-            } finally {
-                removeCallback(onEnd);
+            if (addCallback(onEnd)) { // false: it ended meanwhile
+                try {
+                    latch.await();
+                } finally {
+                    removeCallback(onEnd);
+                }
             }
         }
         return outcome();

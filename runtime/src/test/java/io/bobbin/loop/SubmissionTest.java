@@ -95,4 +95,32 @@ class SubmissionTest {
         });
         assertEquals((n * (n - 1) / 2) + " true", r);
     }
+
+    @Test
+    void joinsRacingWithTheEndOfTasksOnAnotherLoopAreNeverLost() throws Exception {
+        int n = 2_000;
+        try (EventLoop a = EventLoop.start(); EventLoop b = EventLoop.start()) {
+            List<Task<Integer>> targets = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                targets.add(a.spawn(() -> {
+                    for (int k = 0; k < id % 3; k++) {
+                        Async.yieldNow();
+                    }
+                    return id;
+                }));
+            }
+            List<Task<Integer>> joiners = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Task<Integer> t = targets.get(i);
+                joiners.add(b.spawn(t::join));
+            }
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += targets.get(i).join(); // plain code, racing with the end too
+                sum += joiners.get(i).join();
+            }
+            assertEquals((long) n * (n - 1), sum);
+        }
+    }
 }
