@@ -77,6 +77,19 @@ class ServerIT {
     }
 
     @Test
+    void loadGivesUpAfterItsSecondsWhenNobodyAnswers() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) { // connects, never answers
+            long start = System.nanoTime();
+            Result r = DemoProcess.run("load", "--port", "" + silent.getLocalPort(), "--connections", "4", "--requests", "10", "--seconds", "1");
+            assertEquals(1, r.exit(), r.describe());
+            assertTrue(r.outText().contains("problem: gave up after 1 s"), r.describe());
+            assertTrue(r.outText().contains("0 of 40 requests answered"), r.describe());
+            assertTrue(r.outText().contains("FAILED: 40 requests went unanswered"), r.describe());
+            assertTrue(System.nanoTime() - start < 20_000_000_000L, "bounded in time");
+        }
+    }
+
+    @Test
     void theServerSaysSoWhenItsPortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Result r = DemoProcess.run("echo-server", "--port", "" + taken.getLocalPort(), "--seconds", "1");
