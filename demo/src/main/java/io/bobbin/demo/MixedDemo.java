@@ -50,7 +50,6 @@ final class MixedDemo implements Demo {
     public int run(Args args) throws Exception {
         int jobs = args.getInt("--jobs", 5000, 1, 1_000_000);
         int workers = args.getInt("--workers", 16, 1, 1000);
-        long[] counters = new long[3];
         EventLoop.run(() -> {
             Stopwatch clock = new Stopwatch();
             EventLoop loop = EventLoop.current();
@@ -119,9 +118,10 @@ final class MixedDemo implements Demo {
             for (Task<Void> t : pool) {
                 t.join();
             }
-            counters[0] = loop.wakeups();
-            counters[1] = loop.coalescedWakeups();
-            counters[2] = clock.millis();
+            System.out.println(clock.stamp() + "  done: " + jobsDone + " pool jobs, " + pipeLines + " pipe lines, "
+                    + echoes + " echoes, all on thread " + Thread.currentThread().getName());
+            System.out.println("pool completions woke the selector through the wakeup channel: " + loop.wakeups()
+                    + " wakeup bytes written, " + loop.coalescedWakeups() + " wakeups coalesced (the loop was already woken)");
             progress.cancel();
             echoClient.cancel();
             server.close();
@@ -129,10 +129,6 @@ final class MixedDemo implements Demo {
             pipeReader.join();
             return null;
         });
-        System.out.println("done after " + counters[2] + " ms: " + jobsDone + " pool jobs, " + pipeLines + " pipe lines, "
-                + echoes + " echoes, all on thread " + Thread.currentThread().getName());
-        System.out.println("pool completions woke the selector through the wakeup channel: " + counters[0] + " wakeup bytes written, "
-                + counters[1] + " wakeups coalesced (the loop was already woken)");
         return 0;
     }
 }

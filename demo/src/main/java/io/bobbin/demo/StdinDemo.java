@@ -31,6 +31,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * stops once it has written its minimum of lines, and the pipe reader reads to the pipe's end.
  */
 final class StdinDemo implements Demo {
+    /** Counters, touched only on the loop's thread: no locks. */
+    private int stdinLines;
+    private int pipeLines;
+    private long longestWait;
+
     @Override
     public String name() {
         return "stdin";
@@ -60,7 +65,6 @@ final class StdinDemo implements Demo {
         Stopwatch clock = new Stopwatch();
         AtomicBoolean stdinEnded = new AtomicBoolean();
         AtomicLongArray writtenAt = new AtomicLongArray(1 << 16); // when the writer wrote line i, for the delays
-        long[] stats = new long[3]; // stdin lines, pipe lines, the longest a pipe line waited (ms)
 
         System.out.println("appending stdin and pipe lines to " + out + (sync
                 ? "; reading stdin ON THE LOOP'S THREAD (--sync): everything else stalls while it waits"
@@ -88,22 +92,22 @@ final class StdinDemo implements Demo {
                     while ((line = sync ? stdin.readLine() : Async.blocking(stdin::readLine)) != null) {
                         System.out.println(clock.stamp() + "  stdin: " + line);
                         append(file, "stdin: " + line);
-                        stats[0]++;
+                        stdinLines++;
                     }
                     System.out.println(clock.stamp() + "  stdin: end of input");
                     stdinEnded.set(true);
                     return null;
                 });
                 Task<Void> fromPipe = Async.spawn(() -> {
-                    LineReader pipeLines = new LineReader(pipe.source());
+                    LineReader lines = new LineReader(pipe.source());
                     String line;
-                    while ((line = pipeLines.readLine()) != null) {
+                    while ((line = lines.readLine()) != null) {
                         long waited = clock.millis() - writtenAt.get(Integer.parseInt(line.substring(5)) % writtenAt.length());
-                        stats[2] = Math.max(stats[2], waited);
+                        longestWait = Math.max(longestWait, waited);
                         System.out.println(clock.stamp() + "  pipe:  " + line + " (written " + waited + " ms ago"
                                 + (waited >= 100 ? ": the loop was stalled" : "") + ")");
                         append(file, "pipe: " + line);
-                        stats[1]++;
+                        pipeLines++;
                     }
                     System.out.println(clock.stamp() + "  pipe:  end of stream");
                     return null;
@@ -113,8 +117,8 @@ final class StdinDemo implements Demo {
                 return null;
             });
         }
-        System.out.println(stats[0] + " stdin lines and " + stats[1] + " pipe lines appended to " + out
-                + "; the longest a pipe line waited for the loop: " + stats[2] + " ms");
+        System.out.println(stdinLines + " stdin lines and " + pipeLines + " pipe lines appended to " + out
+                + "; the longest a pipe line waited for the loop: " + longestWait + " ms");
         return 0;
     }
 

@@ -137,7 +137,7 @@ class StepsIT {
     @Test
     void mixedCountsEveryPoolCompletionAsAWakeupWrittenOrCoalesced() throws Exception {
         Result r = ok("mixed", "--jobs", "3000", "--workers", "16");
-        Matcher done = find(r, "done after \\d+ ms: 3000 pool jobs, (\\d+) pipe lines, (\\d+) echoes, all on thread main");
+        Matcher done = find(r, "  done: 3000 pool jobs, (\\d+) pipe lines, (\\d+) echoes, all on thread main");
         assertTrue(Integer.parseInt(done.group(1)) > 0 && Integer.parseInt(done.group(2)) > 0, "the pipe and the socket were served meanwhile\n" + r.describe());
         Matcher m = find(r, "(\\d+) wakeup bytes written, (\\d+) wakeups coalesced");
         long written = Long.parseLong(m.group(1));
