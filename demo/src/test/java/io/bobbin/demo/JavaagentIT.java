@@ -18,6 +18,11 @@ class JavaagentIT {
         return List.of("-javaagent:" + DemoProcess.agentJar());
     }
 
+    /** With the agent's {@code verify} option: a class that fails ASM's analyzer would be warned about on stderr. */
+    static List<String> verifyingAgent() {
+        return List.of("-javaagent:" + DemoProcess.agentJar() + "=verify");
+    }
+
     @Test
     void simplestPrintsTheSameUnderJavaagent() throws Exception {
         Result plain = DemoProcess.run(List.of(), "", "simplest");
@@ -29,13 +34,14 @@ class JavaagentIT {
 
     @Test
     void theLoopDemosRunUnderJavaagent(@TempDir Path dir) throws Exception {
-        Result select = DemoProcess.run(agent(), "", "select", "--messages", "2", "--gap", "20");
+        Result select = DemoProcess.run(verifyingAgent(), "", "select", "--messages", "2", "--gap", "20");
         assertEquals(0, select.exit(), select.describe());
         assertEquals(List.of(), select.err(), select.describe());
         assertTrue(select.outText().contains("both channels read to their end"), select.describe());
 
-        Result stdin = DemoProcess.run(agent(), "x\ny\n", "stdin", "--out", dir.resolve("out.txt").toString(), "--lines", "1", "--interval", "10");
+        Result stdin = DemoProcess.run(verifyingAgent(), "x\ny\n", "stdin", "--out", dir.resolve("out.txt").toString(), "--lines", "1", "--interval", "10");
         assertEquals(0, stdin.exit(), stdin.describe());
+        assertEquals(List.of(), stdin.err(), stdin.describe());
         assertTrue(stdin.outText().matches("(?s).*\\b2 stdin lines and \\d+ pipe lines appended.*"), stdin.describe());
     }
 }
