@@ -128,7 +128,7 @@ public final class Async {
      * the channel is closed or the loop ends. Meanwhile the channel cannot go back to blocking mode.
      * A close by another thread is noticed within about a second.
      *
-     * @throws IllegalArgumentException if the channel is in blocking mode
+     * @throws IllegalArgumentException if the channel is in blocking mode, or cannot be read
      * @throws IllegalStateException if another task waits for the channel to be readable
      * @throws ClosedChannelException if the channel is closed, or closed during the wait
      */
@@ -140,7 +140,7 @@ public final class Async {
     /**
      * Suspends until the non-blocking {@code channel} can be written (or has connected).
      *
-     * @throws IllegalArgumentException if the channel is in blocking mode
+     * @throws IllegalArgumentException if the channel is in blocking mode, or cannot be written
      * @throws IllegalStateException if another task waits for the channel to be writable
      * @throws ClosedChannelException if the channel is closed, or closed during the wait
      */

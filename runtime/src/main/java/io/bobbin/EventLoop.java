@@ -91,13 +91,19 @@ public final class EventLoop implements AutoCloseable, Executor {
      * cancelled and finish (tasks that never started are dropped) before this returns; then the
      * loop's selector, wakeup channel and pool threads are released.
      *
+     * <p>An interrupt of the calling thread cancels {@code main}; the thread's interrupt status is
+     * set again when this returns.
+     *
      * @throws IllegalStateException on a thread that already runs a loop (from a task or callback)
      */
     public static <T> T run(SuspendableCallable<T> main) throws Exception {
         return builder().run(main);
     }
 
-    /** Starts a loop with the default settings on a thread of its own; it runs until {@link #close()}. */
+    /**
+     * Starts a loop with the default settings on a thread of its own; it runs until {@link #close()}.
+     * An interrupt of that thread is ignored.
+     */
     public static EventLoop start() {
         return builder().start();
     }
@@ -198,6 +204,7 @@ public final class EventLoop implements AutoCloseable, Executor {
     private void runLoop(LoopTask<?> main) {
         CURRENT.set(this);
         running = true;
+        boolean interrupted = false;
         try {
             boolean ran = false;
             while (true) {
@@ -210,8 +217,16 @@ public final class EventLoop implements AutoCloseable, Executor {
                 if (shutdownBegun && !scheduler.hasLiveTasks()) {
                     break;
                 }
-                long timeout = inbox.isEmpty() ? scheduler.selectTimeoutMillis() : 0;
-                io.poll(timeout, ran);
+                boolean posted = !inbox.isEmpty();
+                if (posted || !scheduler.hasReady() || io.hasWaiters()) {
+                    io.poll(posted ? 0 : scheduler.selectTimeoutMillis(), ran);
+                } // else tasks are ready and none waits on a channel: no selectNow() system call this turn
+                if (Thread.interrupted()) { // select() returns at once while the flag is up: never spin on it
+                    interrupted = true;
+                    if (main != null) {
+                        main.cancel();
+                    }
+                }
                 int done = inbox.drain();
                 done += scheduler.fireDueTimers();
                 done += scheduler.runReady();
@@ -224,6 +239,9 @@ public final class EventLoop implements AutoCloseable, Executor {
             release();
             running = false;
             CURRENT.remove();
+            if (interrupted && main != null) {
+                Thread.currentThread().interrupt(); // the caller of run() sees it
+            }
         }
     }
 

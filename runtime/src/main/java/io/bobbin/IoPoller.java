@@ -84,13 +84,7 @@ final class IoPoller implements AutoCloseable {
             super(task);
             this.watch = watch;
             this.write = write;
-            SelectableChannel ch = watch.channel;
-            if (write) {
-                this.ops = ch instanceof SocketChannel && ((SocketChannel) ch).isConnectionPending()
-                        ? SelectionKey.OP_CONNECT : ch.validOps() & SelectionKey.OP_WRITE;
-            } else {
-                this.ops = ch instanceof ServerSocketChannel ? SelectionKey.OP_ACCEPT : ch.validOps() & SelectionKey.OP_READ;
-            }
+            this.ops = interestFor(watch.channel, write);
         }
 
         @Override
@@ -134,6 +128,26 @@ final class IoPoller implements AutoCloseable {
         }
     }
 
+    /**
+     * The interest op for a wait: accept for a server socket, connect for a socket still connecting,
+     * else read or write.
+     *
+     * @throws IllegalArgumentException if the channel does not support it (reading a pipe's sink, say)
+     */
+    static int interestFor(SelectableChannel ch, boolean write) {
+        int ops;
+        if (write) {
+            ops = ch instanceof SocketChannel && ((SocketChannel) ch).isConnectionPending()
+                    ? SelectionKey.OP_CONNECT : ch.validOps() & SelectionKey.OP_WRITE;
+        } else {
+            ops = ch instanceof ServerSocketChannel ? SelectionKey.OP_ACCEPT : ch.validOps() & SelectionKey.OP_READ;
+        }
+        if (ops == 0) {
+            throw new IllegalArgumentException("the channel cannot be " + (write ? "written" : "read") + ": " + ch);
+        }
+        return ops;
+    }
+
     /** Parks {@code task} until {@code channel} is ready to read/accept, or write/connect. */
     @Suspendable
     void await(LoopTask<?> task, SelectableChannel channel, boolean write) throws IOException {
@@ -143,6 +157,7 @@ final class IoPoller implements AutoCloseable {
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }
+        interestFor(channel, write);
         ChannelWatch w = watch(channel);
         ChannelWait other = write ? w.writer : w.reader;
         if (other != null) {
@@ -180,6 +195,11 @@ final class IoPoller implements AutoCloseable {
      * tasks ran since the last select ({@code tasksRan}), it first looks without blocking, so that
      * channels they closed are noticed before the loop goes to sleep.
      */
+    /** Whether a task waits on a channel now. */
+    boolean hasWaiters() {
+        return waiting > 0;
+    }
+
     void poll(long timeoutMillis, boolean tasksRan) throws IOException {
         if (waiting > 0 && (timeoutMillis < 0 || timeoutMillis > CLOSE_CHECK_MILLIS)) {
             timeoutMillis = CLOSE_CHECK_MILLIS;

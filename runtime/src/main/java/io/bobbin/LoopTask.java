@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * (never held across a suspension), so {@link #join()}, {@link #cancel()} and the accessors work
  * from any thread.
  */
-final class LoopTask<T> implements Task<T> {
+final class LoopTask<T> implements Task<T>, Continuation.ResumeHook {
     static final int NEW = 0;
     static final int READY = 1;
     static final int RUNNING = 2;
@@ -82,8 +82,6 @@ final class LoopTask<T> implements Task<T> {
             return;
         }
         state = RUNNING;
-        Scheduler s = loop.scheduler;
-        s.running = this;
         try {
             continuation.resume();
         } catch (Throwable e) {
@@ -91,13 +89,27 @@ final class LoopTask<T> implements Task<T> {
                 throw e;
             }
             bodyFailure = e; // the machinery failed around the body (its frames could not be restored)
-        } finally {
-            s.running = null;
         }
         if (continuation.isDone()) {
             finish(bodyResult, bodyFailure);
         } else if (state == RUNNING) {
-            s.makeReady(this); // a bare Continuation.suspend() or yieldNow(): back of the queue
+            bareSuspend = true;
+            loop.scheduler.makeReady(this); // a bare Continuation.suspend() or yieldNow(): back of the queue
+        }
+    }
+
+    /** Set when the task suspended without a wait; its resumption is then a suspension point of its own. */
+    private boolean bareSuspend;
+
+    /**
+     * In the task, as a suspension resumes. A bare {@code Continuation.suspend()} behaves as
+     * {@code yieldNow()}: it delivers a pending cancellation or timeout. (Waits deliver their own.)
+     */
+    @Override
+    public void resumed() {
+        if (bareSuspend) {
+            bareSuspend = false;
+            checkInterrupt();
         }
     }
 

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
@@ -67,13 +64,7 @@ final class PlainCode {
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }
-        int ops;
-        if (write) {
-            ops = channel instanceof SocketChannel && ((SocketChannel) channel).isConnectionPending()
-                    ? SelectionKey.OP_CONNECT : channel.validOps() & SelectionKey.OP_WRITE;
-        } else {
-            ops = channel instanceof ServerSocketChannel ? SelectionKey.OP_ACCEPT : channel.validOps() & SelectionKey.OP_READ;
-        }
+        int ops = IoPoller.interestFor(channel, write);
         try (Selector selector = Selector.open()) {
             channel.register(selector, ops);
             while (selector.select(50) == 0) {

@@ -21,8 +21,6 @@ final class Scheduler {
     final TimerQueue timers = new TimerQueue();
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     private final Set<LoopTask<?>> live = new HashSet<>();
-    /** The task being stepped, or {@code null}. */
-    LoopTask<?> running;
     private boolean shuttingDown;
     /** Failed tasks nobody has asked about yet, oldest first; each is reported after {@link #REPORT_GRACE_NANOS}. */
     private final ArrayDeque<LoopTask<?>> unobservedFailures = new ArrayDeque<>();
@@ -125,7 +123,13 @@ final class Scheduler {
         task.checkInterrupt();
         task.wait = wait;
         task.state = LoopTask.WAITING;
-        wait.arm();
+        try {
+            wait.arm();
+        } catch (RuntimeException | Error e) { // a stage whose whenComplete throws, say: no wait then
+            task.wait = null;
+            task.state = LoopTask.RUNNING;
+            throw e;
+        }
         Continuation.suspend();
         task.checkInterrupt();
     }
@@ -146,6 +150,9 @@ final class Scheduler {
 
     /** Runs the timers that are due; returns how many. */
     int fireDueTimers() {
+        if (timers.size() == 0) {
+            return 0; // no clock read per turn when there is no timer
+        }
         long now = now();
         int n = 0;
         for (TimerEntry e; (e = timers.pollDue(now)) != null; n++) {
@@ -163,6 +170,7 @@ final class Scheduler {
         return n;
     }
 
+    /** Whether a task is ready to run. */
     boolean hasReady() {
         return !ready.isEmpty();
     }

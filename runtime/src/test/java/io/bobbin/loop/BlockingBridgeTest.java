@@ -147,4 +147,20 @@ class BlockingBridgeTest {
             assertTrue(ran.await(10, TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void aStageThatRefusesCallbacksFailsTheAwaitAndTheTaskGoesOn() throws Exception {
+        assertEquals("went on", EventLoop.run(() -> {
+            CompletableFuture<String> refusing = new CompletableFuture<>() {
+                @Override
+                public CompletableFuture<String> whenComplete(java.util.function.BiConsumer<? super String, ? super Throwable> action) {
+                    throw new UnsupportedOperationException("no callbacks");
+                }
+            };
+            Thrown.by(UnsupportedOperationException.class, () -> Async.await(refusing));
+            Async.yieldNow(); // the task is not left in a waiting state
+            Async.sleep(Duration.ofMillis(1));
+            return "went on";
+        }));
+    }
 }

@@ -23,6 +23,12 @@ class CancellationTest {
 
     /** Spawns {@code waiter}, lets it reach its wait, cancels it, and checks it saw one CancellationException and ran its finally. */
     private static void cancelDuring(String kind, io.bobbin.SuspendableCallable<Object> wait) throws Exception {
+        cancelDuring(kind, wait, () -> true);
+    }
+
+    /** Cancels once {@code waiting} says the task is in its wait (polled, up to 10 s), and 20 ms more. */
+    private static void cancelDuring(String kind, io.bobbin.SuspendableCallable<Object> wait,
+                                     java.util.function.BooleanSupplier waiting) throws Exception {
         List<String> log = new ArrayList<>();
         EventLoop.run(() -> {
             Task<Object> t = Async.spawn(() -> {
@@ -38,6 +44,9 @@ class CancellationTest {
                 }
                 return null;
             });
+            for (int i = 0; i < 2000 && !waiting.getAsBoolean(); i++) {
+                Async.sleep(Duration.ofMillis(5));
+            }
             Async.sleep(Duration.ofMillis(20));
             assertTrue(t.cancel(), kind);
             assertFalse(t.cancel(), kind + ": asked already");
@@ -112,7 +121,7 @@ class CancellationTest {
                 interrupted.countDown();
             }
             return null;
-        }));
+        }), () -> started.getCount() == 0);
         assertTrue(started.await(5, TimeUnit.SECONDS));
         assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the worker was interrupted");
     }
@@ -203,4 +212,58 @@ class CancellationTest {
         }));
     }
 
+
+    @Test
+    void cancelsFromAnotherThreadRacingWithEveryStageOfATasksLife() throws Exception {
+        int n = 3_000;
+        try (EventLoop loop = EventLoop.start()) {
+            List<Task<Integer>> ts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                ts.add(loop.spawn(() -> {
+                    switch (id % 4) {
+                        case 0:
+                            Async.sleep(Duration.ofMillis(id % 7));
+                            break;
+                        case 1:
+                            Async.yieldNow();
+                            break;
+                        case 2:
+                            Async.blocking(() -> id);
+                            break;
+                        default:
+                            Async.withTimeout(Duration.ofMillis(id % 5), () -> {
+                                Async.sleep(Duration.ofMillis(id % 3));
+                                return null;
+                            });
+                    }
+                    return id;
+                }));
+            }
+            java.util.Random random = new java.util.Random(42);
+            int asked = 0;
+            for (int i = 0; i < n; i++) {
+                if (random.nextBoolean()) {
+                    if (ts.get(i).cancel()) {
+                        asked++;
+                    }
+                }
+                if (i % 100 == 0) {
+                    Thread.sleep(1);
+                }
+            }
+            int cancelled = 0;
+            for (int i = 0; i < n; i++) {
+                Task<Integer> t = ts.get(i);
+                try {
+                    assertEquals(i, t.join());
+                } catch (CancellationException | java.util.concurrent.TimeoutException e) {
+                    cancelled++;
+                }
+                assertTrue(t.isDone());
+                assertFalse(t.cancel());
+            }
+            assertTrue(cancelled <= asked + n / 4, cancelled + " cancelled, " + asked + " asked");
+        }
+    }
 }

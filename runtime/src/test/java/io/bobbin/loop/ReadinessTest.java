@@ -253,4 +253,55 @@ class ReadinessTest {
             pipe.sink().close();
         }
     }
+
+    @Test
+    void theRegistrationIsKeptForTheNextWaitAndReleasedWithTheLoop() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            pipe.source().configureBlocking(false);
+            EventLoop.run(() -> {
+                for (int i = 0; i < 3; i++) {
+                    Task<Integer> reader = Async.spawn(() -> {
+                        Async.readable(pipe.source());
+                        return pipe.source().read(ByteBuffer.allocate(8));
+                    });
+                    Async.yieldNow();
+                    pipe.sink().write(ByteBuffer.wrap(new byte[] {(byte) i}));
+                    assertEquals(1, reader.join());
+                    assertTrue(pipe.source().isRegistered(), "kept between waits");
+                    assertThrows(java.nio.channels.IllegalBlockingModeException.class,
+                            () -> pipe.source().configureBlocking(true));
+                }
+                return null;
+            });
+            assertFalse(pipe.source().isRegistered(), "released when the loop ended");
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    @Test
+    void waitingForAReadinessTheChannelCannotHaveIsRefused() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            pipe.source().configureBlocking(false);
+            pipe.sink().configureBlocking(false);
+            EventLoop.run(() -> {
+                Thrown.by(IllegalArgumentException.class, () -> {
+                    Async.readable(pipe.sink());
+                    return null;
+                });
+                Thrown.by(IllegalArgumentException.class, () -> {
+                    Async.writable(pipe.source());
+                    return null;
+                });
+                return null;
+            });
+            assertThrows(IllegalArgumentException.class, () -> Async.readable(pipe.sink()));
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
 }

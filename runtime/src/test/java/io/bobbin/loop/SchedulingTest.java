@@ -91,6 +91,35 @@ class SchedulingTest {
     }
 
     @Test
+    void aBareSuspendIsACancellationPointAsYieldNowIs() throws Exception {
+        List<String> log = new ArrayList<>();
+        EventLoop.run(() -> {
+            Task<Void> spinner = Async.spawn(() -> {
+                try {
+                    while (true) {
+                        Continuation.suspend();
+                        log.add("tick");
+                    }
+                } catch (java.util.concurrent.CancellationException e) {
+                    log.add("cancelled");
+                    throw e;
+                }
+            });
+            Async.yieldNow();
+            Async.yieldNow();
+            assertTrue(spinner.cancel());
+            try {
+                spinner.join(); // suspends: not inside assertThrows, whose lambda is not instrumented
+                log.add("joined");
+            } catch (java.util.concurrent.CancellationException expected) {
+                log.add("join threw");
+            }
+            return null;
+        });
+        assertEquals(List.of("tick", "cancelled", "join threw"), log);
+    }
+
+    @Test
     void joinReturnsResultAndRethrowsAsItIs() throws Exception {
         EventLoop.run(() -> {
             Task<String> ok = Async.spawn(() -> "ok");

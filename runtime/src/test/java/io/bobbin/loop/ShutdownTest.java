@@ -200,4 +200,48 @@ class ShutdownTest {
             pipe.sink().close();
         }
     }
+
+    @Test
+    void anInterruptOfTheRunThreadCancelsMainInsteadOfSpinning() throws Exception {
+        Object[] outcome = new Object[2];
+        CountDownLatch sleeping = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                outcome[0] = EventLoop.run(() -> {
+                    sleeping.countDown();
+                    Async.sleep(Duration.ofDays(1));
+                    return "slept";
+                });
+            } catch (Exception e) {
+                outcome[0] = e;
+            }
+            outcome[1] = Thread.currentThread().isInterrupted();
+        });
+        t.start();
+        assertTrue(sleeping.await(10, TimeUnit.SECONDS));
+        t.interrupt();
+        t.join(20_000);
+        assertFalse(t.isAlive());
+        assertTrue(outcome[0] instanceof CancellationException, String.valueOf(outcome[0]));
+        assertEquals(true, outcome[1]);
+    }
+
+    @Test
+    void anInterruptOfAStartedLoopsThreadIsIgnored() throws Exception {
+        try (EventLoop loop = EventLoop.start()) {
+            Thread[] thread = new Thread[1];
+            CountDownLatch got = new CountDownLatch(1);
+            loop.execute(() -> {
+                thread[0] = Thread.currentThread();
+                got.countDown();
+            });
+            assertTrue(got.await(10, TimeUnit.SECONDS));
+            Task<String> t = loop.spawn(() -> {
+                Async.sleep(Duration.ofMillis(100));
+                return "slept";
+            });
+            thread[0].interrupt();
+            assertEquals("slept", t.join());
+        }
+    }
 }
