@@ -118,14 +118,14 @@ class StepsIT {
         int lastPipe = -1;
         int lastSocket = -1;
         for (int n = 1; n <= 3; n++) {
-            int i = n;
+            int i = n; // two messages may come in one read: then one line shows both
             int written = indexOf(r, "writer thread: writes 'pipe message " + i + "'");
             int read = indexOf(r, l -> l.contains("pipe reader: readable") && l.contains("pipe message " + i), "pipe reader gets message");
-            assertTrue(written < read && read > lastPipe, "pipe message " + i + "\n" + r.describe());
+            assertTrue(written < read && read >= lastPipe, "pipe message " + i + "\n" + r.describe());
             lastPipe = read;
             int sent = indexOf(r, "client task: sends 'socket message " + i + "'");
             int got = indexOf(r, l -> l.contains("socket reader: readable") && l.contains("socket message " + i), "socket reader gets message");
-            assertTrue(sent < got && got > lastSocket, "socket message " + i + "\n" + r.describe());
+            assertTrue(sent < got && got >= lastSocket, "socket message " + i + "\n" + r.describe());
             lastSocket = got;
         }
         assertTrue(indexOf(r, "pipe reader: end of stream") > lastPipe, r.describe());
