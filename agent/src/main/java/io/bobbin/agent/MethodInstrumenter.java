@@ -157,8 +157,9 @@ final class MethodInstrumenter {
         before.add(new VarInsnNode(Opcodes.ALOAD, faultLocal));
         if (p.underMonitor) {
             before.add(new LdcInsnNode("M" + methodId));
+            before.add(new LdcInsnNode(methodId(p.call.name, p.call.desc)));
             before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "armUnderMonitor",
-                    "(Ljava/lang/Object;Ljava/lang/String;)V"));
+                    "(Ljava/lang/Object;Ljava/lang/String;I)V"));
         } else {
             before.add(new LdcInsnNode(methodId(p.call.name, p.call.desc)));
             before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "arm", "(Ljava/lang/Object;I)V"));

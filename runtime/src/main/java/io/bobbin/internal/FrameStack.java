@@ -91,6 +91,8 @@ public final class FrameStack {
      * into an exception, or {@code null}; written only when there is one. Never set with {@link #armed}.
      */
     private Object fault;
+    /** The {@link #methodId} the {@link #fault} was armed for: a fault meant for another method is stale. */
+    private int faultFor;
     /** The suspension under way was forced by the torture mode: the continuation resumes it at once. */
     public boolean tortured;
 
@@ -207,7 +209,10 @@ public final class FrameStack {
         Object f = fault;
         if (f != null) {
             fault = null;
-            return f;
+            // A fault armed for a call that threw before its callee was entered is stale: not ours.
+            if (faultFor == id || ForwarderCheck.reachedThroughForwarders(id, faultFor)) {
+                return f;
+            }
         }
         return self;
     }
@@ -253,13 +258,15 @@ public final class FrameStack {
         } else {
             armed = 0;
             this.fault = fault;
+            faultFor = id;
         }
     }
 
-    /** Arms the next call from a frame that holds a monitor there. */
-    public void armUnderMonitor(Object fault, String site) {
+    /** Arms the next call, to the method {@code id}, from a frame that holds a monitor there. */
+    public void armUnderMonitor(Object fault, String site, int id) {
         armed = 0;
         this.fault = fault != null ? fault : site;
+        faultFor = id;
     }
 
     /** Called after a suspendable call returned normally, or at an exception handler. */
