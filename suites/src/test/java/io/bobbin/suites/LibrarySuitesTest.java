@@ -61,9 +61,6 @@ class LibrarySuitesTest {
             new Library("collections4", "commons-collections4", "org.apache.commons.collections4",
                     // as the library's own pom: **/*Test.java but not TestUtils, Abstract*, BulkTest
                     List.of("--include", ".*Test", "--exclude", ".*\\.TestUtils", "--exclude", ".*\\.Abstract.*", "--exclude", ".*\\.BulkTest",
-                            // agent bug, RegressionTest.inheritedUninstrumentedImplementationPassesNoArm: MultiSet.retainAll
-                            // is inherited from java.util.AbstractCollection, which passes the test's arm on to iterator()
-                            "--exclude", ".*\\.HashMultiSetTest#testMultiSetRetainAll",
                             // Not a Bobbin bug: tests with EasyMock mocks, which keep the call being recorded in a
                             // ThreadLocal; when the torture mode resumes the test on another thread between
                             // mock.foo() and expect(...), EasyMock says "no last call on a mock available".
@@ -119,12 +116,11 @@ class LibrarySuitesTest {
         }
         String agent = Jvm.agentJar();
 
-        // Every class of the library and of its tests is initialized first, outside any continuation, in every
-        // mode alike: a workaround for the agent bug of RegressionTest.staticInitializerTakesNoArmUnderTorture (the
-        // arm of a call leaks into the static initializer it triggers; under torture the initializer is suspended
-        // through and leaves its static fields at their defaults: 607 collections4 tests and 30 codec tests differ without it).
-        // -Dbobbin.suites.preinit=false runs without it.
-        if (!"false".equals(System.getProperty("bobbin.suites.preinit"))) {
+        // -Dbobbin.suites.preinit=true: every class of the library and of its tests is initialized first, outside
+        // any continuation, in every mode alike. It was the workaround for the bug of
+        // RegressionTest.staticInitializerTakesNoArmUnderTorture (fixed on main by c863aad), which made 607
+        // collections4 tests and 30 codec tests differ under torture; off, static initializers run inside the tests.
+        if (Boolean.getBoolean("bobbin.suites.preinit")) {
             for (Path jar : jars) {
                 String file = jar.getFileName().toString();
                 if (file.startsWith(lib.artifact + "-")) {

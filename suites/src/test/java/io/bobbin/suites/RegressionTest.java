@@ -8,7 +8,6 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Minimal reproductions of the bugs the library suites found, each in a JVM of its own under the agent. */
@@ -31,8 +30,6 @@ class RegressionTest {
 
     /** See {@link io.bobbin.suites.regress.ClinitArmLeak}: forced suspensions through a static initializer. */
     @Test
-    @Disabled("agent/runtime bug: the arm of a call leaks into the static initializer that call triggers; the suites"
-            + " work around it with SuiteRunner --preinit; enable once fixed")
     void staticInitializerTakesNoArmUnderTorture() throws Exception {
         Jvm.Result r = Jvm.run(work("clinit-torture"), List.of(), List.of("-javaagent:" + Jvm.agentJar() + "=torture"),
                 "io.bobbin.suites.regress.ClinitArmLeak", List.of("torture"), 120);
@@ -42,7 +39,6 @@ class RegressionTest {
 
     /** See {@link io.bobbin.suites.regress.ClinitArmLeak}: a real suspension inside a static initializer is not refused. */
     @Test
-    @Disabled("agent/runtime bug: the arm of a call leaks into the static initializer that call triggers; enable once fixed")
     void staticInitializerCannotSuspend() throws Exception {
         Jvm.Result r = Jvm.run(work("clinit-real"), List.of(), List.of("-javaagent:" + Jvm.agentJar()),
                 "io.bobbin.suites.regress.ClinitArmLeak", List.of("real"), 120);
@@ -53,8 +49,6 @@ class RegressionTest {
 
     /** See {@link io.bobbin.suites.regress.InheritedJdkImplementation}: suspending through an inherited JDK implementation. */
     @Test
-    @Disabled("agent/runtime bug: an uninstrumented implementation of a suspendable method passes its caller's arm on to"
-            + " the first instrumented method it calls; the suites exclude HashMultiSetTest#testMultiSetRetainAll; enable once fixed")
     void inheritedUninstrumentedImplementationPassesNoArm() throws Exception {
         Jvm.Result r = Jvm.run(work("inherited"), List.of(), List.of("-javaagent:" + Jvm.agentJar()),
                 "io.bobbin.suites.regress.InheritedJdkImplementation", List.of(), 120);
