@@ -148,7 +148,8 @@ public final class SuiteRunner {
 
     /**
      * Initializes every class of a jar, by name, before any test runs and outside any continuation.
-     * A workaround for the agent bug "the caller's arm leaks into a static initializer" (see
+     * It was the workaround (off by default since main's c863aad fixed it) for the agent bug "the caller's arm
+     * leaks into a static initializer" (see
      * RegressionTest.staticInitializerTakesNoArmUnderTorture): a class first initialized by an armed call inside a
      * continuation has its static initializer's first instrumented call take the arm, so the torture
      * mode suspends through the initializer and leaves its static fields at their defaults.

@@ -4,7 +4,7 @@ import io.bobbin.Continuation;
 import io.bobbin.Suspendable;
 
 /**
- * Regression repro, found by the library suites (commons-collections4's BagUtils, ComparatorUtils,
+ * Regression repro (fixed on main by c863aad), found by the library suites (commons-collections4's BagUtils, ComparatorUtils,
  * ...; commons-codec's bm.Rule): the arm that an instrumented frame sets for a suspendable call
  * leaks into the static initializer that the call triggers ({@code invokestatic} on a class not yet
  * initialized). The first instrumented method the initializer calls takes the arm as its own, so a

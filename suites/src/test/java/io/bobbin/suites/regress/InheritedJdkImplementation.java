@@ -9,7 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Regression repro, found by commons-collections4's {@code HashMultiSetTest.testMultiSetRetainAll}
+ * Regression repro (fixed on main by c863aad and c2ba920), found by commons-collections4's {@code HashMultiSetTest.testMultiSetRetainAll}
  * ({@code MultiSet.retainAll} is suspendable under {@code all=}, and {@code HashMultiSet} inherits it
  * from {@code java.util.AbstractCollection}): a suspendable interface method whose implementation is
  * inherited from a class that is not instrumented (here the JDK's). The caller arms the call; the
