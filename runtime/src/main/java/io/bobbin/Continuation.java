@@ -1,6 +1,7 @@
 package io.bobbin;
 
 import io.bobbin.internal.FrameStack;
+import io.bobbin.internal.Torture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -66,31 +67,60 @@ public final class Continuation {
         if (st == RUNNING || !STATE.compareAndSet(this, st, RUNNING)) {
             throw new IllegalStateException("The continuation is already running");
         }
-        FrameStack s = stack;
-        s.mount();
-        s.mode = s.hasFrames() ? FrameStack.RESTORING : FrameStack.RUNNING;
-        s.callState = FrameStack.ARMED;
         int next = DONE;
         try {
-            body.run();
-            if (s.mode == FrameStack.CAPTURING) {
-                s.mode = FrameStack.RUNNING;
-                next = SUSPENDED;
-            } else if (s.mode == FrameStack.RESTORING) {
-                throw new IllegalStateException("Bobbin: the continuation's body returned while restoring its frames;"
-                        + " the body is not instrumented, or its class changed since it suspended");
-            }
+            next = runToSuspension();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
             throw new ContinuationException(e);
         } finally {
             if (next == DONE) {
-                s.clear();
+                stack.clear();
             }
+            STATE.setVolatile(this, next);
+        }
+    }
+
+    /**
+     * Runs the body until it suspends for real or ends: {@code SUSPENDED} or {@code DONE}. In
+     * torture mode the suspensions it forces are resumed here at once, now and then on another thread.
+     */
+    private int runToSuspension() throws Exception {
+        while (true) {
+            if (!runOnce()) {
+                return DONE;
+            }
+            if (!stack.tortured) {
+                return SUSPENDED;
+            }
+            stack.tortured = false;
+            if (Torture.countAndHop()) {
+                return Torture.onAnotherThread(this::runToSuspension);
+            }
+        }
+    }
+
+    /** One pass of the body on this thread: {@code true} when it suspended, {@code false} when it ended. */
+    private boolean runOnce() throws Exception {
+        FrameStack s = stack;
+        s.mount();
+        s.mode = s.hasFrames() ? FrameStack.RESTORING : FrameStack.RUNNING;
+        s.callState = FrameStack.ARMED;
+        try {
+            body.run();
+            if (s.mode == FrameStack.CAPTURING) {
+                s.mode = FrameStack.RUNNING;
+                return true;
+            }
+            if (s.mode == FrameStack.RESTORING) {
+                throw new IllegalStateException("Bobbin: the continuation's body returned while restoring its frames;"
+                        + " the body is not instrumented, or its class changed since it suspended");
+            }
+            return false;
+        } finally {
             s.callState = null;
             s.unmount();
-            STATE.setVolatile(this, next);
         }
     }
 

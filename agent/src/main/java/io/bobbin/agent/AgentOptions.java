@@ -13,6 +13,10 @@ import java.nio.file.Paths;
  *   <dt>{@code dump=DIR}</dt><dd>write every instrumented class to {@code DIR/<package>/<Name>.class}</dd>
  *   <dt>{@code suspendables=FILE}</dt><dd>more suspendable methods, one a line (see {@link ExtraSuspendables});
  *       may be given more than once</dd>
+ *   <dt>{@code all=PACKAGE}</dt><dd>every method of every class in that package and its subpackages is
+ *       suspendable, as if each class were marked; may be given more than once</dd>
+ *   <dt>{@code torture}</dt><dd>testing aid: every instrumented method really suspends on entry and is resumed at once,
+ *       every 7th time on another thread (system property {@code bobbin.torture.hop} changes 7)</dd>
  *   <dt>{@code verify}</dt><dd>check every instrumented class with ASM's analyzer before it is used; a class
  *       that fails is left as it was, with a warning</dd>
  * </dl>
@@ -21,6 +25,7 @@ import java.nio.file.Paths;
 final class AgentOptions {
     boolean verbose;
     boolean verify;
+    boolean torture;
     Path dump;
     final ExtraSuspendables extras = new ExtraSuspendables();
 
@@ -46,6 +51,13 @@ final class AgentOptions {
                     noValue(key, value);
                     o.verify = true;
                     break;
+                case "torture":
+                    noValue(key, value);
+                    o.torture = true;
+                    break;
+                case "all":
+                    o.extras.parse(required(key, value) + ".**", "option all");
+                    break;
                 case "dump":
                     o.dump = Paths.get(required(key, value));
                     break;
@@ -59,7 +71,7 @@ final class AgentOptions {
                     break;
                 default:
                     throw new IllegalArgumentException("Bobbin agent: unknown option '" + opt
-                            + "'; the options are verbose, verify, dump=DIR and suspendables=FILE, separated by commas");
+                            + "'; the options are verbose, verify, torture, dump=DIR, suspendables=FILE and all=PACKAGE, separated by commas");
             }
         }
         return o;

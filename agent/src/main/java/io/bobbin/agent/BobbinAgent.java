@@ -36,6 +36,9 @@ public final class BobbinAgent {
             return;
         }
         Log.verbose = options.verbose;
+        if (options.torture) {
+            System.setProperty("bobbin.torture", "true"); // read once by io.bobbin.internal.Torture
+        }
         SuspendableTransformer t = new SuspendableTransformer(options);
         transformer = t;
         System.setProperty(ACTIVE, "true");

@@ -36,21 +36,23 @@ final class ClassInstrumenter {
     private ClassInstrumenter() {}
 
     /** The instrumented class, or {@code null} when it needs no change. */
-    static Outcome instrument(byte[] bytes, LoaderContext context) {
+    static Outcome instrument(byte[] bytes, LoaderContext context, boolean torture) {
         if (contains(bytes, MARK)) {
             return null; // already instrumented (by another copy of the agent, or before a retransformation)
         }
         ClassInfo info = context.hierarchy.define(bytes);
-        if (!mayHaveSuspendables(info, context.index)) {
-            return null;
-        }
+        context.index.noteForeignTargets(info);
         Set<String> suspendable = new HashSet<>();
+        Set<String> armTakers = new HashSet<>();
+        boolean candidate = mayHaveSuspendables(info, context.index);
         for (ClassInfo.MethodInfo m : info.methods.values()) {
-            if (context.index.isSuspendable(info, m)) {
+            if (candidate && context.index.isSuspendable(info, m)) {
                 suspendable.add(ClassInfo.key(m.name, m.desc));
+            } else if (SuspendableIndex.takesArm(info.name, m.name, m.desc)) {
+                armTakers.add(ClassInfo.key(m.name, m.desc));
             }
         }
-        if (suspendable.isEmpty()) {
+        if (suspendable.isEmpty() && armTakers.isEmpty()) {
             return null;
         }
         Set<String> skipped = new HashSet<>();
@@ -61,16 +63,26 @@ final class ClassInstrumenter {
             String failed = null;
             for (MethodNode m : node.methods) {
                 String key = ClassInfo.key(m.name, m.desc);
+                if (armTakers.contains(key) && MethodInstrumenter.isInstrumentable(m)) {
+                    MethodInstrumenter.instrumentLeaf(m);
+                    methods++;
+                    continue;
+                }
                 if (!suspendable.contains(key) || skipped.contains(key) || !MethodInstrumenter.isInstrumentable(m)) {
                     continue;
                 }
                 try {
+                    if (torture) {
+                        MethodInstrumenter.addTorturePoint(m);
+                    }
                     List<SuspensionPoint> plan = new MethodAnalysis(node.name, m, context.index).plan();
-                    if (!plan.isEmpty()) {
+                    if (plan.isEmpty()) {
+                        MethodInstrumenter.instrumentLeaf(m);
+                    } else {
                         new MethodInstrumenter(node.name, m, plan).instrument();
-                        methods++;
                         points += plan.size();
                     }
+                    methods++;
                 } catch (UnsupportedCodeException | AnalyzerException | RuntimeException e) {
                     Log.warn("method " + node.name.replace('/', '.') + "." + m.name + m.desc
                             + " is left uninstrumented (it cannot suspend): " + e.getMessage());

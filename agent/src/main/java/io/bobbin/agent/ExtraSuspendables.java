@@ -7,7 +7,9 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -17,6 +19,7 @@ import java.util.Set;
  * com.example.Handler.handle                  every method of that name in the class
  * com.example.Handler.handle(Ljava/lang/String;)V   one method, by JVM descriptor
  * com.example.Handler.*                       every method declared in the class
+ * com.example.**                              every method of every class in the package and its subpackages
  * </pre>
  * The same format is read from the agent's {@code suspendables=FILE} option and from every
  * {@code META-INF/bobbin/suspendables} resource of the application's class loaders. What a named
@@ -28,6 +31,8 @@ final class ExtraSuspendables {
     /** Entries as {@code owner.name}, {@code owner.name(desc)} or {@code owner.*}, owner in internal form. */
     private final Set<String> entries = new HashSet<>();
     private final Set<String> owners = new HashSet<>();
+    /** Package prefixes, in internal form with a trailing slash. */
+    private final List<String> packages = new ArrayList<>();
 
     static final ExtraSuspendables NONE = new ExtraSuspendables();
 
@@ -36,10 +41,11 @@ final class ExtraSuspendables {
     ExtraSuspendables(ExtraSuspendables base) {
         entries.addAll(base.entries);
         owners.addAll(base.owners);
+        packages.addAll(base.packages);
     }
 
     boolean isEmpty() {
-        return entries.isEmpty();
+        return entries.isEmpty() && packages.isEmpty();
     }
 
     /** Parses entries; {@code source} names where they came from, for error messages. */
@@ -57,13 +63,17 @@ final class ExtraSuspendables {
             if (line.isEmpty()) {
                 continue;
             }
+            if (line.endsWith(".**") && line.length() > 3 && !line.contains("/") && !line.contains(" ")) {
+                packages.add(line.substring(0, line.length() - 3).replace('.', '/') + "/");
+                continue;
+            }
             int paren = line.indexOf('(');
             String head = paren >= 0 ? line.substring(0, paren) : line;
             String desc = paren >= 0 ? line.substring(paren) : "";
             int dot = head.lastIndexOf('.');
             if (dot <= 0 || dot == head.length() - 1 || head.contains("/") || line.contains(" ")) {
-                throw new IllegalArgumentException(source + ":" + n + ": expected class.method, class.method(descriptor)"
-                        + " or class.*, got '" + line + "'");
+                throw new IllegalArgumentException(source + ":" + n + ": expected class.method, class.method(descriptor),"
+                        + " class.* or package.**, got '" + line + "'");
             }
             String owner = head.substring(0, dot).replace('.', '/');
             String method = head.substring(dot + 1);
@@ -98,14 +108,26 @@ final class ExtraSuspendables {
     }
 
     boolean mentions(String owner) {
-        return owners.contains(owner);
+        return owners.contains(owner) || inPackages(owner);
+    }
+
+    private boolean inPackages(String owner) {
+        for (String p : packages) {
+            if (owner.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean matches(String owner, String name, String desc) {
-        if (!owners.contains(owner) || name.startsWith("<")) {
+        if (name.startsWith("<")) {
             return false;
         }
-        return entries.contains(owner + ".*") || entries.contains(owner + "." + name)
+        if (inPackages(owner)) {
+            return true;
+        }
+        return owners.contains(owner) && entries.contains(owner + ".*") || entries.contains(owner + "." + name)
                 || entries.contains(owner + "." + name + desc);
     }
 }

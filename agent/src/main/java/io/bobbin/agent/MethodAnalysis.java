@@ -40,7 +40,8 @@ final class MethodAnalysis {
         for (AbstractInsnNode insn : method.instructions) {
             if (insn instanceof MethodInsnNode) {
                 MethodInsnNode call = (MethodInsnNode) insn;
-                if (index.isSuspendableCall(call.owner, call.name, call.desc)) {
+                if (index.isSuspendableCall(call.owner, call.name, call.desc)
+                        || (call.owner.equals(MethodInstrumenter.STACK) && call.name.equals(MethodInstrumenter.TORTURE_POINT))) {
                     calls.add(call);
                 }
             }

@@ -49,6 +49,7 @@ final class MethodInstrumenter {
     }
 
     void instrument() {
+        markInstrumented(method);
         InsnList code = method.instructions;
         LabelNode dispatch = new LabelNode();
         disarmAtHandlers();
@@ -122,10 +123,13 @@ final class MethodInstrumenter {
         Type[] args = p.arguments();
 
         // Keep the receiver in a local of its own: the capture block saves it, the restore block re-invokes on it.
+        // An interface call may land in a forwarder the JVM spun, which converts (unboxes) its arguments
+        // before the target can restore itself: its arguments are kept too, and restored for real.
         int receiverLocal = -1;
+        int[] spill = null;
         InsnList before = new InsnList();
         if (p.receiver != null) {
-            int[] spill = new int[args.length];
+            spill = new int[args.length];
             for (int a = 0; a < args.length; a++) {
                 spill[a] = method.maxLocals;
                 method.maxLocals += args[a].getSize();
@@ -140,6 +144,7 @@ final class MethodInstrumenter {
                 before.add(new VarInsnNode(args[a].getOpcode(Opcodes.ILOAD), spill[a]));
             }
         }
+        int[] keptArgs = p.call.getOpcode() == Opcodes.INVOKEINTERFACE ? spill : null;
         before.add(call);
         before.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
         before.add(new JumpInsnNode(Opcodes.IFNULL, invoke));
@@ -166,12 +171,16 @@ final class MethodInstrumenter {
         after.add(resume);
         code.insert(p.call, after);
 
-        emitCapture(p, tail, capture, receiverLocal);
-        emitRestore(p, tail, restore, call, receiverLocal, args);
+        emitCapture(p, tail, capture, receiverLocal, args, keptArgs);
+        emitRestore(p, tail, restore, call, receiverLocal, args, keptArgs);
     }
 
-    /** Saves the frame, leaf first: the stack below the call (top first), the live locals, the receiver, the point. */
-    private void emitCapture(SuspensionPoint p, InsnList tail, LabelNode capture, int receiverLocal) {
+    /**
+     * Saves the frame, leaf first: the stack below the call (top first), the live locals, the
+     * receiver, the kept arguments, the point.
+     */
+    private void emitCapture(SuspensionPoint p, InsnList tail, LabelNode capture, int receiverLocal, Type[] args,
+                             int[] keptArgs) {
         tail.add(capture);
         int returnSize = p.returnType().getSize();
         if (returnSize > 0) {
@@ -195,6 +204,13 @@ final class MethodInstrumenter {
             tail.add(new VarInsnNode(Opcodes.ALOAD, receiverLocal));
             push(tail, SuspensionPoint.Kind.REF);
         }
+        if (keptArgs != null) {
+            for (int a = 0; a < args.length; a++) {
+                SuspensionPoint.Kind kind = SuspensionPoint.kindOf(args[a]);
+                tail.add(new VarInsnNode(kind.load, keptArgs[a]));
+                push(tail, kind);
+            }
+        }
         tail.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
         tail.add(new LdcInsnNode(p.id));
         tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "pushPoint", "(I)V"));
@@ -211,8 +227,16 @@ final class MethodInstrumenter {
     }
 
     /** Restores the frame in reverse order of the capture, rebuilds the operand stack and re-enters the call. */
-    private void emitRestore(SuspensionPoint p, InsnList tail, LabelNode restore, LabelNode call, int receiverLocal, Type[] args) {
+    private void emitRestore(SuspensionPoint p, InsnList tail, LabelNode restore, LabelNode call, int receiverLocal,
+                             Type[] args, int[] keptArgs) {
         tail.add(restore);
+        if (keptArgs != null) {
+            for (int a = args.length - 1; a >= 0; a--) {
+                SuspensionPoint.Kind kind = SuspensionPoint.kindOf(args[a]);
+                pop(tail, kind, args[a]);
+                tail.add(new VarInsnNode(kind.store, keptArgs[a]));
+            }
+        }
         if (receiverLocal >= 0) {
             pop(tail, SuspensionPoint.Kind.REF, p.receiver);
             tail.add(new VarInsnNode(Opcodes.ASTORE, receiverLocal));
@@ -228,9 +252,15 @@ final class MethodInstrumenter {
         if (receiverLocal >= 0) {
             tail.add(new VarInsnNode(Opcodes.ALOAD, receiverLocal));
         }
-        // The callee restores its own locals, arguments included: any value of the right type will do.
-        for (Type a : args) {
-            tail.add(new InsnNode(defaultValue(a)));
+        if (keptArgs != null) {
+            for (int a = 0; a < args.length; a++) {
+                tail.add(new VarInsnNode(args[a].getOpcode(Opcodes.ILOAD), keptArgs[a]));
+            }
+        } else {
+            // The callee restores its own locals, arguments included: any value of the right type will do.
+            for (Type a : args) {
+                tail.add(new InsnNode(defaultValue(a)));
+            }
         }
         tail.add(new JumpInsnNode(Opcodes.GOTO, call));
     }
@@ -261,6 +291,29 @@ final class MethodInstrumenter {
             default:
                 return Opcodes.ICONST_0;
         }
+    }
+
+    /** Torture mode: a suspension point at the method's entry, planned and instrumented like any other. */
+    static void addTorturePoint(MethodNode m) {
+        m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, TORTURE_POINT, "()V"));
+    }
+
+    static final String TORTURE_POINT = "tortureSuspend";
+
+    /** For a suspendable method without suspension points: take the caller's arm, nothing more. */
+    static void instrumentLeaf(MethodNode m) {
+        markInstrumented(m);
+        m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, "enterLeaf", "()V"));
+    }
+
+    static final String INSTRUMENTED_DESC = "Lio/bobbin/internal/Instrumented;";
+
+    /** The runtime tells instrumented methods by this annotation (for reflective calls). */
+    private static void markInstrumented(MethodNode m) {
+        if (m.visibleAnnotations == null) {
+            m.visibleAnnotations = new java.util.ArrayList<>();
+        }
+        m.visibleAnnotations.add(new org.objectweb.asm.tree.AnnotationNode(INSTRUMENTED_DESC));
     }
 
     static boolean isInstrumentable(MethodNode m) {

@@ -1,5 +1,7 @@
 package io.bobbin.agent;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,6 +16,20 @@ final class SuspendableIndex {
     private final ExtraSuspendables extras;
     private final ConcurrentHashMap<String, Boolean> declared = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Boolean> typeHas = new ConcurrentHashMap<>();
+    /**
+     * Questions this thread is answering now: a question met again while answering it (a cycle, in a
+     * broken hierarchy or through lambdas) is answered "no" on this thread only, never cached as such.
+     */
+    private final ThreadLocal<Set<String>> inProgress = ThreadLocal.withInitial(HashSet::new);
+
+    /**
+     * Methods ({@code owner.name desc}) that are not suspendable but are the target of a method
+     * reference implementing a suspendable interface method, made in another class. The JVM's
+     * forwarder calls them from an armed call: they must take that arm, or the suspendable methods
+     * they call would take it for their own. One set for the JVM: the reference and its target may
+     * live in different class loaders.
+     */
+    private static final Set<String> ARM_TAKERS = ConcurrentHashMap.newKeySet();
 
     SuspendableIndex(TypeHierarchy hierarchy, ExtraSuspendables extras) {
         this.hierarchy = hierarchy;
@@ -67,9 +83,16 @@ final class SuspendableIndex {
         if (cached != null) {
             return cached;
         }
-        boolean result = compute(info, m);
-        declared.put(cacheKey, result);
-        return result;
+        if (!inProgress.get().add(cacheKey)) {
+            return false;
+        }
+        try {
+            boolean result = compute(info, m);
+            declared.put(cacheKey, result);
+            return result;
+        } finally {
+            inProgress.get().remove(cacheKey);
+        }
     }
 
     private boolean compute(ClassInfo info, ClassInfo.MethodInfo m) {
@@ -130,6 +153,24 @@ final class SuspendableIndex {
         return inherits(info, name, desc, depth);
     }
 
+    /** Notes the targets of method references made in {@code info} that will need to take their caller's arm. */
+    void noteForeignTargets(ClassInfo info) {
+        for (ClassInfo.LambdaTarget t : info.foreignTargets) {
+            int paren = t.targetKey.indexOf('(');
+            String name = t.targetKey.substring(0, paren);
+            String desc = t.targetKey.substring(paren);
+            if (!isPlatformClass(t.owner) && isSuspendableCall(t.iface, t.samName, t.samDesc)
+                    && !isSuspendableCall(t.owner, name, desc)) {
+                ARM_TAKERS.add(t.owner + '.' + t.targetKey);
+            }
+        }
+    }
+
+    /** Whether {@code owner.name desc} must take its caller's arm (see {@link #noteForeignTargets}). */
+    static boolean takesArm(String owner, String name, String desc) {
+        return !ARM_TAKERS.isEmpty() && ARM_TAKERS.contains(owner + '.' + name + desc);
+    }
+
     /** Whether the type declares or inherits any suspendable method: a quick test for "needs a look". */
     boolean typeHasSuspendables(String type) {
         if (type == null || (isPlatformClass(type) && extras.isEmpty())) {
@@ -139,21 +180,28 @@ final class SuspendableIndex {
         if (cached != null) {
             return cached;
         }
-        typeHas.put(type, Boolean.FALSE); // cuts cycles in broken hierarchies
-        ClassInfo info = hierarchy.get(type);
-        boolean result = false;
-        if (info != null) {
-            result = info.markedType || extras.mentions(type);
-            for (ClassInfo.MethodInfo m : info.methods.values()) {
-                result |= m.marked;
-            }
-            result = result || typeHasSuspendables(info.superName);
-            for (String i : info.interfaces) {
-                result = result || typeHasSuspendables(i);
-            }
+        String key = "type:" + type;
+        if (!inProgress.get().add(key)) {
+            return false;
         }
-        typeHas.put(type, result);
-        return result;
+        try {
+            ClassInfo info = hierarchy.get(type);
+            boolean result = false;
+            if (info != null) {
+                result = info.markedType || extras.mentions(type);
+                for (ClassInfo.MethodInfo m : info.methods.values()) {
+                    result |= m.marked;
+                }
+                result = result || typeHasSuspendables(info.superName);
+                for (String i : info.interfaces) {
+                    result = result || typeHasSuspendables(i);
+                }
+            }
+            typeHas.put(type, result);
+            return result;
+        } finally {
+            inProgress.get().remove(key);
+        }
     }
 
     private static int argumentCount(String desc) {

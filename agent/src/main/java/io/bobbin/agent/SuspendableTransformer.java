@@ -50,7 +50,7 @@ final class SuspendableTransformer implements ClassFileTransformer {
     /** Transforms class bytes as the JVM would have them transformed; {@code null} when nothing changes. */
     byte[] transform(ClassLoader loader, String className, byte[] bytes) {
         LoaderContext context = contexts.forLoader(loader);
-        ClassInstrumenter.Outcome outcome = ClassInstrumenter.instrument(bytes, context);
+        ClassInstrumenter.Outcome outcome = ClassInstrumenter.instrument(bytes, context, options.torture);
         if (outcome == null) {
             return null;
         }

@@ -41,6 +41,23 @@ final class SuspensionPoint {
         }
     }
 
+    /** How a value of a declared type is kept. */
+    static Kind kindOf(Type t) {
+        switch (t.getSort()) {
+            case Type.FLOAT:
+                return Kind.FLOAT;
+            case Type.LONG:
+                return Kind.LONG;
+            case Type.DOUBLE:
+                return Kind.DOUBLE;
+            case Type.OBJECT:
+            case Type.ARRAY:
+                return Kind.REF;
+            default:
+                return Kind.INT;
+        }
+    }
+
     /** A value to keep: a local's slot, or a stack position, with its kind and (for references) its type. */
     static final class Slot {
         final int index;

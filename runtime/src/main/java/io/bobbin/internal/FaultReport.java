@@ -36,9 +36,13 @@ final class FaultReport {
             StackWalker.StackFrame f = frames.get(i);
             if ((f.getClassName() + "." + f.getMethodName()).equals(method)) {
                 StringBuilder b = new StringBuilder();
-                for (int j = i + 1; j < frames.size() && j <= i + 3; j++) {
+                int shown = 0;
+                for (int j = i + 1; j < frames.size() && shown < 3; j++) {
                     StackWalker.StackFrame c = frames.get(j);
-                    b.append(j == i + 1 ? "" : " <- ").append(c.getClassName()).append('.').append(c.getMethodName());
+                    if (isPlumbing(c.getClassName())) {
+                        continue; // name Method.invoke, not the accessors behind it
+                    }
+                    b.append(shown++ == 0 ? "" : " <- ").append(c.getClassName()).append('.').append(c.getMethodName());
                     if (c.getLineNumber() > 0) {
                         b.append(" (").append(c.getFileName()).append(':').append(c.getLineNumber()).append(')');
                     }
@@ -47,5 +51,9 @@ final class FaultReport {
             }
         }
         return "a frame that is not instrumented";
+    }
+
+    private static boolean isPlumbing(String className) {
+        return className.startsWith("jdk.internal.reflect.") || className.startsWith("java.lang.invoke.");
     }
 }

@@ -55,6 +55,8 @@ public final class FrameStack {
     public int mode;
     /** {@link #ARMED}, {@code null} (nothing armed) or a fault description (a {@code String}). */
     public Object callState;
+    /** The suspension under way was forced by the torture mode: the continuation resumes it at once. */
+    public boolean tortured;
 
     private long[] prims = new long[8];
     private Object[] refs = new Object[8];
@@ -114,6 +116,7 @@ public final class FrameStack {
         rsp = 0;
         mode = RUNNING;
         callState = null;
+        tortured = false;
     }
 
     // ---- anchoring -------------------------------------------------------------------------
@@ -129,6 +132,40 @@ public final class FrameStack {
         Object state = callState;
         callState = null;
         return state == ARMED ? null : state != null ? state : self;
+    }
+
+    /**
+     * The whole prologue of a suspendable method that has no suspension point of its own: it takes
+     * (and drops) its caller's arm, so that the arm cannot be mistaken later for the arm of a call
+     * made through a frame that is not instrumented.
+     */
+    public static void enterLeaf() {
+        FrameStack s = current();
+        if (s != null) {
+            s.callState = null;
+        }
+    }
+
+    /**
+     * The suspension point that the agent's torture mode puts at the entry of every instrumented
+     * method: it suspends whenever the whole chain can be suspended, and otherwise does nothing.
+     */
+    public static void tortureSuspend() {
+        FrameStack s = current();
+        if (s == null) {
+            return;
+        }
+        if (s.mode == RESTORING) {
+            s.mode = RUNNING;
+            s.callState = null;
+            return;
+        }
+        boolean intact = s.callState == ARMED;
+        s.callState = null;
+        if (intact && Torture.ENABLED) {
+            s.tortured = true;
+            s.mode = CAPTURING;
+        }
     }
 
     /** Arms the next call: {@code fault} is {@code null} for an intact chain. */

@@ -1,0 +1,102 @@
+package io.bobbin.agent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+class TransformerTest {
+    /** A class with {@code @Suspendable static int f(int)} that calls {@code @Suspendable static void g()} in a loop. */
+    static byte[] sample(String name) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
+        MethodVisitor g = cw.visitMethod(Opcodes.ACC_STATIC, "g", "()V", null, null);
+        g.visitAnnotation(ClassInfo.SUSPENDABLE_DESC, true).visitEnd();
+        g.visitCode();
+        g.visitInsn(Opcodes.RETURN);
+        g.visitMaxs(0, 0);
+        g.visitEnd();
+        MethodVisitor f = cw.visitMethod(Opcodes.ACC_STATIC, "f", "(I)I", null, null);
+        f.visitAnnotation(ClassInfo.SUSPENDABLE_DESC, true).visitEnd();
+        f.visitCode();
+        org.objectweb.asm.Label loop = new org.objectweb.asm.Label();
+        org.objectweb.asm.Label end = new org.objectweb.asm.Label();
+        f.visitLabel(loop);
+        f.visitVarInsn(Opcodes.ILOAD, 0);
+        f.visitJumpInsn(Opcodes.IFLE, end);
+        f.visitLdcInsn(7L);
+        f.visitMethodInsn(Opcodes.INVOKESTATIC, name, "g", "()V", false);
+        f.visitInsn(Opcodes.POP2);
+        f.visitIincInsn(0, -1);
+        f.visitJumpInsn(Opcodes.GOTO, loop);
+        f.visitLabel(end);
+        f.visitVarInsn(Opcodes.ILOAD, 0);
+        f.visitInsn(Opcodes.IRETURN);
+        f.visitMaxs(0, 0);
+        f.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    @Test
+    void instrumentsSuspendableMethodsAndTheResultVerifies() {
+        SuspendableTransformer t = new SuspendableTransformer(AgentOptions.parse("verify"));
+        byte[] in = sample("test/Sample");
+        byte[] out = t.transform(getClass().getClassLoader(), "test/Sample", null, null, in);
+        assertNotNull(out);
+        assertEquals(1, t.classes.get());
+        assertEquals(2, t.methods.get()); // f (one point) and g (a leaf)
+        assertEquals(1, t.points.get());
+        StringWriter problems = new StringWriter();
+        CheckClassAdapter.verify(new ClassReader(out), null, false, new PrintWriter(problems));
+        assertEquals("", problems.toString());
+        // Transforming again changes nothing: the class is already instrumented.
+        assertNull(t.transform(getClass().getClassLoader(), "test/Sample", null, null, out));
+    }
+
+    @Test
+    void classesWithoutSuspendablesAreLeftAlone() throws Exception {
+        SuspendableTransformer t = new SuspendableTransformer(AgentOptions.parse(""));
+        byte[] own;
+        try (var in = getClass().getResourceAsStream("/io/bobbin/agent/AgentOptionsTest.class")) {
+            own = in.readAllBytes();
+        }
+        assertNull(t.transform(getClass().getClassLoader(), "io/bobbin/agent/AgentOptionsTestCopy", null, null, own));
+        assertNull(t.transform(null, "java/lang/String", null, null, new byte[] {1, 2, 3}));
+    }
+
+    @Test
+    void malformedBytesAreLeftAsTheyWereWithOneWarning() {
+        SuspendableTransformer t = new SuspendableTransformer(AgentOptions.parse(""));
+        byte[] good = sample("test/Broken");
+        byte[][] inputs = {new byte[] {(byte) 0xCA, (byte) 0xFE}, Arrays.copyOf(good, good.length / 2), new byte[0]};
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            for (byte[] b : inputs) {
+                byte[] copy = b.clone();
+                assertNull(t.transform(getClass().getClassLoader(), "test/Broken", null, null, b));
+                assertArrayEquals(copy, b);
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        String log = err.toString();
+        assertTrue(log.contains("class test.Broken is left as it was"), log);
+        assertEquals(1, log.split("left as it was", -1).length - 1, log);
+    }
+}
