@@ -44,7 +44,12 @@ import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
+import org.objectweb.asm.AnnotationVisitor;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
@@ -187,21 +192,20 @@ public final class FuzzHarness {
         ProgramGenerator gen = generator;
         int id = PACKAGES.incrementAndGet();
         String pkgS = "fz" + id + "s";
-        String pkgP = "fz" + id + "p";
         String srcS = ProgramGenerator.render(template, pkgS, true);
-        String srcP = ProgramGenerator.render(template, pkgP, false);
-        Map<String, String> units = new LinkedHashMap<>();
-        units.put(pkgS + ".Prog", srcS);
-        units.put(pkgP + ".Prog", srcP);
-        Map<String, byte[]> classes;
+        Map<String, byte[]> classesS;
         try {
-            classes = compile(units, settings.debugInfo);
+            classesS = compile(Map.of(pkgS + ".Prog", srcS), settings.debugInfo);
         } catch (CompileError e) {
             return new Result(Kind.COMPILE, e.getMessage(), srcS, 0, gen);
         }
-        Map<String, byte[]> classesS = only(classes, pkgS + ".");
-        Map<String, byte[]> classesP = only(classes, pkgP + ".");
+        Map<String, byte[]> classesP = baseline(classesS);
         try {
+            deleteDumps(pkgS);
+            Run base = run(classesP, pkgS, false, 0);
+            if (DUMP != null && Files.exists(DUMP.resolve(pkgS))) {
+                throw new IllegalStateException("the agent instrumented the baseline of " + pkgS);
+            }
             // The instrumented classes must all load, link and initialise, without a word from the agent.
             String load = loadAll(classesS);
             if (load != null) {
@@ -211,7 +215,6 @@ public final class FuzzHarness {
             if (verify != null) {
                 return new Result(Kind.ASM_VERIFY, verify, srcS, 0, gen);
             }
-            Run base = run(classesP, pkgP, false, 0);
             Run plain = run(classesS, pkgS, false, 0);
             if (!plain.sameAs(base)) {
                 return new Result(Kind.PLAIN_MISMATCH, "baseline:\n    " + base + "\ninstrumented, plain:\n    " + plain,
@@ -235,6 +238,53 @@ public final class FuzzHarness {
         } finally {
             deleteDumps(pkgS);
         }
+    }
+
+    /**
+     * The uninstrumented baseline: the same class bytes without any {@code @Suspendable} mark, and
+     * implementing {@code Callable} instead of {@code SuspendableCallable} (the same method), so that
+     * the agent finds nothing suspendable in them. Loaded by a loader of its own, under the same names.
+     * (Since the marks are gone, {@code Continuation.suspend()} is never reached: outside a
+     * continuation {@code point()} does not call it.)
+     */
+    static Map<String, byte[]> baseline(Map<String, byte[]> classes) {
+        String mark = "Lio/bobbin/Suspendable;";
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        classes.forEach((name, bytes) -> {
+            ClassWriter w = new ClassWriter(0);
+            ClassVisitor unmark = new ClassVisitor(Opcodes.ASM9, w) {
+                @Override
+                public void visit(int version, int access, String n, String signature, String superName, String[] interfaces) {
+                    for (int i = 0; i < interfaces.length; i++) {
+                        if (interfaces[i].equals("io/bobbin/SuspendableCallable")) {
+                            interfaces[i] = "java/util/concurrent/Callable";
+                        }
+                    }
+                    if (signature != null) {
+                        signature = signature.replace("Lio/bobbin/SuspendableCallable<", "Ljava/util/concurrent/Callable<");
+                    }
+                    super.visit(version, access, n, signature, superName, interfaces);
+                }
+
+                @Override
+                public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+                    return descriptor.equals(mark) ? null : super.visitAnnotation(descriptor, visible);
+                }
+
+                @Override
+                public MethodVisitor visitMethod(int access, String n, String d, String sig, String[] exceptions) {
+                    return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, n, d, sig, exceptions)) {
+                        @Override
+                        public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+                            return descriptor.equals(mark) ? null : super.visitAnnotation(descriptor, visible);
+                        }
+                    };
+                }
+            };
+            new ClassReader(bytes).accept(unmark, 0);
+            out.put(name, w.toByteArray());
+        });
+        return out;
     }
 
     private static Map<String, byte[]> only(Map<String, byte[]> classes, String prefix) {
