@@ -79,7 +79,7 @@ final class ClassInstrumenter {
                     if (plan.isEmpty()) {
                         MethodInstrumenter.instrumentLeaf(m);
                     } else {
-                        new MethodInstrumenter(node.name, m, plan).instrument();
+                        new MethodInstrumenter(node.name, context.hierarchy, m, plan).instrument();
                         points += plan.size();
                     }
                     methods++;

@@ -34,13 +34,17 @@ final class MethodInstrumenter {
     static final String STACK = "io/bobbin/internal/FrameStack";
     private static final String STACK_DESC = "L" + STACK + ";";
 
+    private final String className;
+    private final TypeHierarchy hierarchy;
     private final MethodNode method;
     private final List<SuspensionPoint> points;
     private final String methodId;
     private final int stackLocal;
     private final int faultLocal;
 
-    MethodInstrumenter(String className, MethodNode method, List<SuspensionPoint> points) {
+    MethodInstrumenter(String className, TypeHierarchy hierarchy, MethodNode method, List<SuspensionPoint> points) {
+        this.className = className;
+        this.hierarchy = hierarchy;
         this.method = method;
         this.points = points;
         this.methodId = className.replace('/', '.') + "." + method.name;
@@ -272,9 +276,28 @@ final class MethodInstrumenter {
         }
         out.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
         out.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, kind.pop, kind.popDesc));
-        if (kind == SuspensionPoint.Kind.REF && !type.getInternalName().equals(TypeHierarchy.OBJECT)) {
-            out.add(new TypeInsnNode(Opcodes.CHECKCAST, type.getInternalName()));
+        if (kind == SuspensionPoint.Kind.REF) {
+            String cast = castable(type);
+            if (!cast.equals(TypeHierarchy.OBJECT)) {
+                out.add(new TypeInsnNode(Opcodes.CHECKCAST, cast));
+            }
         }
+    }
+
+    /** The type to cast a restored reference to: {@code type}, or what this class may name of it. */
+    private String castable(Type type) {
+        Type element = type.getSort() == Type.ARRAY ? type.getElementType() : type;
+        if (element.getSort() != Type.OBJECT) {
+            return type.getInternalName(); // arrays of primitives are always accessible
+        }
+        String accessible = hierarchy.accessibleFrom(className, element.getInternalName());
+        if (accessible.equals(element.getInternalName())) {
+            return type.getInternalName();
+        }
+        if (type.getSort() == Type.ARRAY) {
+            return "[".repeat(type.getDimensions()) + Type.getObjectType(accessible).getDescriptor();
+        }
+        return accessible;
     }
 
     private static int defaultValue(Type t) {

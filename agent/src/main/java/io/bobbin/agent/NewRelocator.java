@@ -20,8 +20,10 @@ import org.objectweb.asm.tree.analysis.Frame;
  * constructor has initialised, so for {@code new T(a, suspending(), b)} the {@code NEW T; DUP} pair
  * is removed from before the arguments and made again right before the constructor call: the
  * arguments, already computed, are spilled to fresh locals, {@code NEW T; DUP} is emitted, and the
- * arguments are reloaded. Order of evaluation is unchanged but for when the object is allocated,
- * which no code can observe.
+ * arguments are reloaded. {@code NEW} also initialises the class, before the arguments run; so that
+ * this stays so, a {@code NEW T; POP} is left where the pair was (the JIT drops the allocation).
+ * Order of evaluation is then unchanged but for when the object is allocated, which no code can
+ * observe.
  */
 final class NewRelocator {
     private NewRelocator() {}
@@ -52,6 +54,8 @@ final class NewRelocator {
             if (init == null || dup == null || dup.getOpcode() != Opcodes.DUP) {
                 throw new UnsupportedCodeException("new " + alloc.desc + " is not the NEW/DUP/<init> shape that javac writes");
             }
+            insns.insertBefore(alloc, new TypeInsnNode(Opcodes.NEW, alloc.desc));
+            insns.insertBefore(alloc, new InsnNode(Opcodes.POP));
             insns.remove(dup);
             insns.remove(alloc);
             Type[] args = Type.getArgumentTypes(init.desc);

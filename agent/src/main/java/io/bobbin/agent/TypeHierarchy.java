@@ -71,6 +71,37 @@ final class TypeHierarchy {
         }
     }
 
+    /**
+     * The type itself when code in class {@code from} may name it (in a {@code checkcast}), else its
+     * nearest superclass that it may. Merges can produce classes the code never named, such as
+     * {@code java.lang.AbstractStringBuilder}; the code only relies on types it names, which are
+     * that superclass or above it.
+     */
+    String accessibleFrom(String from, String type) {
+        String t = type;
+        while (t != null && !isAccessible(from, t)) {
+            ClassInfo info = get(t);
+            t = info == null ? null : info.superName;
+        }
+        return t == null ? OBJECT : t;
+    }
+
+    private boolean isAccessible(String from, String type) {
+        if (packageOf(from).equals(packageOf(type))) {
+            return true;
+        }
+        if (type.startsWith("jdk/internal/") || type.startsWith("sun/") || type.startsWith("com/sun/proxy/")) {
+            return false; // packages a module does not export to the application
+        }
+        ClassInfo info = get(type);
+        return info != null && (info.access & org.objectweb.asm.Opcodes.ACC_PUBLIC) != 0;
+    }
+
+    private static String packageOf(String name) {
+        int slash = name.lastIndexOf('/');
+        return slash < 0 ? "" : name.substring(0, slash);
+    }
+
     boolean isInterface(String name) {
         ClassInfo info = get(name);
         return info != null && info.isInterface();

@@ -100,16 +100,32 @@ final class TypeInterpreter extends BasicInterpreter {
         return newValue(commonType(t, u));
     }
 
+    /**
+     * The verifier's merge of two reference types: two arrays whose components are references merge
+     * to an array of the merged components ({@code int[][]} and {@code String[]} to {@code Object[]}),
+     * other arrays to {@code Object}, classes to their common superclass.
+     */
     private Type commonType(Type t, Type u) {
-        if (t.getSort() == Type.ARRAY || u.getSort() == Type.ARRAY) {
-            if (t.getSort() == Type.ARRAY && u.getSort() == Type.ARRAY && t.getDimensions() == u.getDimensions()
-                    && t.getElementType().getSort() == Type.OBJECT && u.getElementType().getSort() == Type.OBJECT) {
-                String element = hierarchy.commonSuperClass(t.getElementType().getInternalName(),
-                        u.getElementType().getInternalName());
-                return Type.getType("[".repeat(t.getDimensions()) + Type.getObjectType(element).getDescriptor());
+        if (t.equals(u)) {
+            return t;
+        }
+        boolean ta = t.getSort() == Type.ARRAY;
+        boolean ua = u.getSort() == Type.ARRAY;
+        if (ta && ua) {
+            Type tc = Type.getType(t.getDescriptor().substring(1));
+            Type uc = Type.getType(u.getDescriptor().substring(1));
+            if (isReferenceType(tc) && isReferenceType(uc)) {
+                return Type.getType("[" + commonType(tc, uc).getDescriptor());
             }
             return Type.getObjectType(TypeHierarchy.OBJECT);
         }
+        if (ta || ua) {
+            return Type.getObjectType(TypeHierarchy.OBJECT);
+        }
         return Type.getObjectType(hierarchy.commonSuperClass(t.getInternalName(), u.getInternalName()));
+    }
+
+    private static boolean isReferenceType(Type t) {
+        return t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY;
     }
 }

@@ -50,6 +50,11 @@ public final class FrameStack {
      * right whenever its carrier is the asking thread (a thread sees its own writes).
      */
     private static FrameStack recent;
+    /**
+     * A thread known to have no stack mounted: the shortcut for instrumented code called outside any
+     * continuation. Only that thread writes its own identity here, and it clears it when it mounts.
+     */
+    private static Thread lastBare;
 
     /** {@link #RUNNING}, {@link #CAPTURING} or {@link #RESTORING}; read by instrumented code. */
     public int mode;
@@ -78,18 +83,30 @@ public final class FrameStack {
 
     /** The innermost stack mounted on the calling thread, or {@code null}. */
     public static FrameStack current() {
+        Thread t = Thread.currentThread();
         FrameStack r = recent;
-        if (r != null && r.carrier == Thread.currentThread()) {
+        if (r != null && r.carrier == t) {
             return r;
         }
-        return CARRIERS.get().top;
+        if (lastBare == t) {
+            return null;
+        }
+        FrameStack top = CARRIERS.get().top;
+        if (top == null) {
+            lastBare = t;
+        }
+        return top;
     }
 
     /** Makes this stack the innermost one of the calling thread. */
     public void mount() {
         Carrier c = CARRIERS.get();
+        Thread t = Thread.currentThread();
+        if (lastBare == t) {
+            lastBare = null;
+        }
         outer = c.top;
-        carrier = Thread.currentThread();
+        carrier = t;
         c.top = this;
         recent = this;
     }

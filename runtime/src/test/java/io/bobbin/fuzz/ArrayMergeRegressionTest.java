@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bobbin.Continuation;
 import io.bobbin.Suspendable;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +45,7 @@ class ArrayMergeRegressionTest {
     }
 
     @Test
-    @Disabled("agent bug: int[][] and String[] merge to Object, not Object[] (VerifyError: Bad return type)")
+
     void arraysOfDifferentDimensionsMergeToObjectArray() {
         Object[][] out = new Object[1][];
         Continuation c = new Continuation(() -> out[0] = Holder.pick(false));
@@ -57,7 +56,7 @@ class ArrayMergeRegressionTest {
     }
 
     @Test
-    @Disabled("agent bug: Integer[] and String[][] merge to Object, not Object[] (VerifyError: Bad type on operand stack in arraylength)")
+
     void arrayLengthOfMergedArrays() {
         int[] out = new int[1];
         Continuation c = new Continuation(() -> out[0] = Holder2.length(true));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bobbin.Continuation;
 import io.bobbin.Suspendable;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +38,7 @@ class HiddenSuperclassRegressionTest {
     }
 
     @Test
-    @Disabled("agent bug: restore casts to the non-public java.lang.AbstractStringBuilder: IllegalAccessError")
+
     void resumesAValueOfANonPublicCommonSuperclass() {
         String[] out = new String[1];
         Continuation c = new Continuation(() -> out[0] = Holder.text(false));

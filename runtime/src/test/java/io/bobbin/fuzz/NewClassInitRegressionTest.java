@@ -6,7 +6,6 @@ import io.bobbin.Continuation;
 import io.bobbin.Suspendable;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,7 +58,7 @@ class NewClassInitRegressionTest {
     }
 
     @Test
-    @Disabled("agent bug: NewRelocator moves the class initialisation of new T(...) after its arguments")
+
     void plainRunInitialisesTheClassBeforeTheArguments() {
         LOG.clear();
         make();
@@ -67,7 +66,7 @@ class NewClassInitRegressionTest {
     }
 
     @Test
-    @Disabled("agent bug: NewRelocator moves the class initialisation of new T(...) after its arguments")
+
     void continuationInitialisesTheClassBeforeTheArguments() {
         LOG.clear();
         Continuation c = new Continuation(NewClassInitRegressionTest::make2);
