@@ -151,6 +151,7 @@ public final class FuzzHarness {
     }
 
     private static final long RUN_TIMEOUT_SECONDS = 30;
+    private static final boolean VERBOSE = Boolean.getBoolean("bobbin.fuzz.verbose");
     private static final int MAX_RESUMES = 1_000_000;
     private static final AtomicInteger PACKAGES = new AtomicInteger();
     private static final JavaCompiler COMPILER = ToolProvider.getSystemJavaCompiler();
@@ -195,7 +196,11 @@ public final class FuzzHarness {
         String srcS = ProgramGenerator.render(template, pkgS, true);
         Map<String, byte[]> classesS;
         try {
-            classesS = compile(Map.of(pkgS + ".Prog", srcS), settings.debugInfo);
+            Map<String, String> units = new LinkedHashMap<>();
+            units.put(pkgS + ".Prog", srcS);
+            ProgramGenerator.OTHER.forEach((name, text) ->
+                    units.put(pkgS + ".other." + name, ProgramGenerator.render(text, pkgS, true)));
+            classesS = compile(units, settings.debugInfo);
         } catch (CompileError e) {
             return new Result(Kind.COMPILE, e.getMessage(), srcS, 0, gen);
         }
@@ -229,6 +234,10 @@ public final class FuzzHarness {
                 return new Result(Kind.CONTINUATION_MISMATCH, "baseline:\n    " + base + "\nin a continuation (every "
                         + every + "th resume on another thread, " + cont.suspensions + " suspensions):\n    " + cont,
                         srcS, cont.suspensions, gen);
+            }
+            if (VERBOSE) {
+                System.out.println("seed " + seed + ": " + srcS.length() + " chars, " + cont.suspensions + " suspensions, "
+                        + cont.trace.length() + " trace chars, " + (cont.outcome.length() > 70 ? cont.outcome.substring(0, 70) : cont.outcome));
             }
             return new Result(null, null, srcS, cont.suspensions, gen);
         } catch (TimeoutException e) {

@@ -245,7 +245,7 @@ final class ProgramGenerator {
         Method m0 = methods.get(0);
         StringBuilder entry = new StringBuilder();
         entry.append("    public Object call() throws Exception {\n");
-        entry.append("        T = new StringBuilder(); FUEL = 600; SUSP = 0; si = 0; sl = 0L; INST = this;\n");
+        entry.append("        T = new StringBuilder(); FUEL = 600; SUSP = 0; RARE = 0; si = 0; sl = 0L; INST = this;\n");
         Ctx ctx = new Ctx(m0, false);
         StringBuilder args = new StringBuilder("2");
         for (Ty p : m0.params) {
@@ -358,7 +358,7 @@ final class ProgramGenerator {
         boolean canNest = ctx.nesting < settings.nesting && budget > 4;
         int e = settings.exprDepth;
         while (true) {
-            switch (rnd.nextInt(22)) {
+            switch (rnd.nextInt(25)) {
                 case 0:
                 case 1:
                 case 2: { // declaration
@@ -474,7 +474,7 @@ final class ProgramGenerator {
                     if (!ctx.labels.isEmpty() && rnd.nextBoolean()) {
                         what += " " + ctx.labels.get(rnd.nextInt(ctx.labels.size()));
                     }
-                    return p + "if (" + expr(ctx, Ty.Z, e) + ") " + what + ";\n";
+                    return p + "if (" + rare(ctx, e) + ") " + what + ";\n";
                 }
                 case 15: { // switch
                     if (!canNest || !settings.switches) {
@@ -494,10 +494,10 @@ final class ProgramGenerator {
                         continue;
                     }
                     String ex = rnd.nextInt(3) == 0 ? "CE" : "E";
-                    return p + "if (" + expr(ctx, Ty.Z, e) + ") throw new " + ex + "(" + stringish(ctx, e - 1) + ");\n";
+                    return p + "if (" + rare(ctx, e) + ") throw new " + ex + "(" + stringish(ctx, e - 1) + ");\n";
                 }
                 case 19: { // early return
-                    return p + "if (" + expr(ctx, Ty.Z, e) + ") return " + expr(ctx, ctx.returnType(), e) + ";\n";
+                    return p + "if (" + rare(ctx, e) + ") return " + expr(ctx, ctx.returnType(), e) + ";\n";
                 }
                 case 20:
                 case 21: { // lambdas and method references
@@ -506,10 +506,52 @@ final class ProgramGenerator {
                     }
                     return lambda(ctx, indent);
                 }
+                case 22: { // try-with-resources, whose close() is suspendable
+                    if (!canNest || !settings.tries) {
+                        continue;
+                    }
+                    StringBuilder sb = new StringBuilder();
+                    ctx.nesting++;
+                    String res = fresh("res");
+                    sb.append(p).append("try (Res ").append(res).append(" = new Res(").append(stringish(ctx, e)).append(")) {\n");
+                    sb.append(block(ctx, settings.stmts, indent + 1));
+                    if (rnd.nextBoolean()) {
+                        String ex = fresh("ex");
+                        sb.append(p).append("} catch (RuntimeException ").append(ex).append(") {\n");
+                        sb.append(pad(indent + 1)).append("t(\"caught \" + ").append(ex).append(".getMessage());\n");
+                    }
+                    sb.append(p).append("}\n");
+                    ctx.nesting--;
+                    return sb.toString();
+                }
+                case 23: { // a labeled block left by break
+                    if (!canNest) {
+                        continue;
+                    }
+                    String label = fresh("B");
+                    ctx.nesting++;
+                    String sb = p + label + ": {\n" + block(ctx, settings.stmts, indent + 1)
+                            + pad(indent + 1) + "if (" + expr(ctx, Ty.Z, e) + ") break " + label + ";\n"
+                            + block(ctx, settings.stmts, indent + 1) + p + "}\n";
+                    ctx.nesting--;
+                    return sb;
+                }
+                case 24: { // for-each over an array or a list
+                    if (!canNest || !settings.loops) {
+                        continue;
+                    }
+                    return forEach(ctx, indent);
+                }
                 default:
                     throw new AssertionError();
             }
         }
+    }
+
+    /** A condition that holds now and then: early exits and throws, mostly not taken, so that most code runs. */
+    private String rare(Ctx ctx, int e) {
+        String c = expr(ctx, Ty.Z, e);
+        return rnd.nextInt(4) == 0 ? c : "rare() && " + c;
     }
 
     private String loop(Ctx ctx, int indent) {
@@ -572,6 +614,35 @@ final class ProgramGenerator {
         if (kind != 0) {
             return p + "{\n" + sb + p + "}\n";
         }
+        return sb.toString();
+    }
+
+    private String forEach(Ctx ctx, int indent) {
+        String p = pad(indent);
+        int e = settings.exprDepth;
+        String v = fresh("e");
+        StringBuilder sb = new StringBuilder();
+        Ty type;
+        if (settings.arrays && rnd.nextBoolean()) {
+            type = Ty.I;
+            sb.append(p).append("for (int ").append(v).append(" : ").append(expr(ctx, Ty.IA, e)).append(") {\n");
+        } else {
+            type = Ty.STR;
+            sb.append(p).append("for (String ").append(v).append(" : java.util.List.of(").append(stringish(ctx, e))
+                    .append(", ").append(stringish(ctx, e)).append(")) {\n");
+        }
+        sb.append(pad(indent + 1)).append("if (FUEL-- <= 0) break;\n");
+        int mark = ctx.scope.size();
+        ctx.scope.add(new Var(v, type, false));
+        ctx.loopDepth++;
+        ctx.nesting++;
+        sb.append(block(ctx, settings.stmts, indent + 1));
+        ctx.nesting--;
+        ctx.loopDepth--;
+        while (ctx.scope.size() > mark) {
+            ctx.scope.remove(ctx.scope.size() - 1);
+        }
+        sb.append(p).append("}\n");
         return sb.toString();
     }
 
@@ -664,10 +735,28 @@ final class ProgramGenerator {
         int e = settings.exprDepth;
         String name = fresh("f");
         StringBuilder sb = new StringBuilder();
-        switch (rnd.nextInt(4)) {
+        switch (rnd.nextInt(5)) {
             case 0:
                 sb.append(p).append("SFun ").append(name).append(" = Prog::twice;\n");
                 break;
+            case 4: { // an anonymous class
+                String cap = fresh("c");
+                String x = fresh("x");
+                sb.append(p).append("final int ").append(cap).append(" = ").append(expr(ctx, Ty.I, e)).append(";\n");
+                sb.append(p).append("SFun ").append(name).append(" = new SFun() {\n");
+                sb.append(pad(indent + 1)).append("@Override public int apply(int ").append(x).append(") throws Exception {\n");
+                Ctx inner = new Ctx(ctx.method, true);
+                inner.scope.add(new Var(x, Ty.I, true));
+                inner.scope.add(new Var(cap, Ty.I, false));
+                inner.nesting = ctx.nesting + 1;
+                sb.append(pad(indent + 2)).append("if (FUEL-- <= 0) return 0;\n");
+                sb.append(block(inner, Math.max(1, settings.stmts / 2), indent + 2));
+                nodes = NODES;
+                sb.append(pad(indent + 2)).append("return ").append(expr(inner, Ty.I, e)).append(";\n");
+                sb.append(pad(indent + 1)).append("}\n");
+                sb.append(p).append("};\n");
+                break;
+            }
             case 1:
                 if (ctx.progThis()) {
                     sb.append(p).append("SFun ").append(name).append(" = this::vm;\n");
@@ -910,7 +999,13 @@ final class ProgramGenerator {
                     case 2: return "!" + expr(ctx, Ty.Z, d);
                     case 3: return "(" + expr(ctx, Ty.Z, d) + " && " + expr(ctx, Ty.Z, d) + ")";
                     case 4: return "(" + expr(ctx, Ty.Z, d) + " || " + expr(ctx, Ty.Z, d) + ")";
-                    case 5: return "(" + expr(ctx, Ty.OBJ, d) + " instanceof String)";
+                    case 5: {
+                        if (rnd.nextBoolean()) {
+                            return "(" + expr(ctx, Ty.OBJ, d) + " instanceof String)";
+                        }
+                        String b = fresh("s");
+                        return "((Object) " + expr(ctx, Ty.OBJ, d) + " instanceof String " + b + " && pz(" + b + ".length() > 1))";
+                    }
                     default: return "(" + expr(ctx, Ty.J, d) + " == " + expr(ctx, Ty.J, d) + ")";
                 }
             case B:
@@ -980,7 +1075,19 @@ final class ProgramGenerator {
                             return "(" + expr(ctx, Ty.OA, d) + ").length";
                         }
                         return "(" + (ctx.progThis() && !ctx.lambda ? "fi" : "INST.fi") + " + si)";
-                    default: return "Math.max(" + expr(ctx, Ty.I, d) + ", " + expr(ctx, Ty.I, d) + ")";
+                    default:
+                        switch (rnd.nextInt(5)) {
+                            case 0: return "va(" + expr(ctx, Ty.I, d) + ", " + expr(ctx, Ty.I, d) + ", " + expr(ctx, Ty.I, d) + ")";
+                            case 1: return "va()";
+                            case 2:
+                                if (!settings.news) {
+                                    return null;
+                                }
+                                return "INST.new Inner(" + expr(ctx, Ty.I, d) + ").im(" + expr(ctx, Ty.I, d) + ")";
+                            case 3:
+                                return "new IntBox().get(" + expr(ctx, Ty.BOX, d) + ")";
+                            default: return "Math.max(" + expr(ctx, Ty.I, d) + ", " + expr(ctx, Ty.I, d) + ")";
+                        }
                 }
             case J:
                 switch (rnd.nextInt(5)) {
@@ -1036,7 +1143,15 @@ final class ProgramGenerator {
                         }
                         return sb.append(")").toString();
                     }
-                    case 2: return "Integer.toString(" + expr(ctx, Ty.I, d) + ")";
+                    case 2:
+                        if (settings.lambdas && rnd.nextBoolean()) {
+                            String head = rnd.nextBoolean() ? "((GFun<Integer, String>) Prog::gt)"
+                                    : "((GFun<Integer, String>) (" + fresh("q") + ", " + fresh("q") + ", " + fresh("q") + ", "
+                                    + fresh("q") + ") -> { point(); return \"L\"; })";
+                            return head + ".ap(" + expr(ctx, Ty.BOX, d) + ", " + expr(ctx, Ty.J, d) + ", "
+                                    + expr(ctx, Ty.D, d) + ", " + expr(ctx, Ty.Z, d) + ")";
+                        }
+                        return "Integer.toString(" + expr(ctx, Ty.I, d) + ")";
                     case 3: {
                         if (!settings.news) {
                             return null;
@@ -1052,10 +1167,21 @@ final class ProgramGenerator {
                     }
                 }
             case BOX:
+                if (rnd.nextInt(3) == 0) {
+                    return "((Box<Integer>) new IntBox()).get(" + expr(ctx, Ty.BOX, d) + ")";
+                }
                 return "Integer.valueOf(" + expr(ctx, Ty.I, d) + ")";
             case OBJ: {
-                Ty[] options = {Ty.STR, Ty.BOX, Ty.FOO, Ty.IA, Ty.OA, null};
+                Ty[] options = {Ty.STR, Ty.BOX, Ty.FOO, Ty.IA, Ty.OA, null, Ty.FUN};
                 Ty o = options[rnd.nextInt(options.length)];
+                if (o == Ty.FUN) { // types of another package that this one may not name
+                    switch (rnd.nextInt(3)) {
+                        case 0: return "(Object) Fact.hidden(" + expr(ctx, Ty.I, d) + ")";
+                        case 1: return "(Object) Fact.shidden(" + expr(ctx, Ty.I, d) + ")";
+                        default: return "(Object) (" + expr(ctx, Ty.Z, d) + " ? new PubA(" + expr(ctx, Ty.I, d) + ") : new PubB("
+                                + expr(ctx, Ty.I, d) + "))";
+                    }
+                }
                 if (o == null) { // two public classes whose common superclass is not public (AbstractStringBuilder)
                     return "(Object) (" + expr(ctx, Ty.Z, d) + " ? new StringBuilder(String.valueOf((Object) " + expr(ctx, Ty.STR, d)
                             + ")) : new StringBuffer(String.valueOf((Object) " + expr(ctx, Ty.STR, d) + ")))";
@@ -1088,7 +1214,12 @@ final class ProgramGenerator {
             case SA:
                 return "new String[] {" + expr(ctx, Ty.STR, d) + (rnd.nextBoolean() ? ", " + expr(ctx, Ty.STR, d) : "") + "}";
             case OA:
-                switch (rnd.nextInt(3)) {
+                switch (rnd.nextInt(5)) {
+                    case 3:
+                        return "new int[Math.floorMod(" + expr(ctx, Ty.I, d) + ", 3) + 1][Math.floorMod(" + expr(ctx, Ty.I, d)
+                                + ", 2) + 1]";
+                    case 4:
+                        return "((Object[]) Fact.hiddens(" + expr(ctx, Ty.I, d) + "))";
                     case 0:
                         return "new Object[] {" + expr(ctx, Ty.OBJ, d) + ", " + expr(ctx, Ty.I, d) + "}";
                     case 1: // arrays of different dimensions merge to Object[]
@@ -1105,6 +1236,36 @@ final class ProgramGenerator {
 
     // ---- the fixed part ---------------------------------------------------------------------
 
+    /** A second package, with types that the first may not name (see the restore path's casts). */
+    static final java.util.Map<String, String> OTHER = java.util.Map.of(
+            "Fact", String.join("\n",
+                    "package $PKG.other;",
+                    "",
+                    "import io.bobbin.Continuation;",
+                    "import io.bobbin.Suspendable;",
+                    "",
+                    "public final class Fact {",
+                    "    public static Hidden hidden(int v) { return new Hidden(v); }",
+                    "    public static Hidden[] hiddens(int v) { return new Hidden[] {new Hidden(v), new Hidden(v + 1)}; }",
+                    "    @S public static Hidden shidden(int v) {",
+                    "        if (Continuation.current() != null) Continuation.suspend();",
+                    "        return new Hidden(v * 2);",
+                    "    }",
+                    "}",
+                    "",
+                    "abstract class PBase {",
+                    "    final int v;",
+                    "    PBase(int v) { this.v = v; }",
+                    "    @Override public String toString() { return getClass().getSimpleName() + v; }",
+                    "}",
+                    "",
+                    "final class Hidden extends PBase {",
+                    "    Hidden(int v) { super(v); }",
+                    "}",
+                    ""),
+            "PubA", "package $PKG.other;\n\npublic final class PubA extends PBase { public PubA(int v) { super(v); } }\n",
+            "PubB", "package $PKG.other;\n\npublic final class PubB extends PBase { public PubB(int v) { super(v); } }\n");
+
     private static final String PRELUDE = String.join("\n",
             "package $PKG;",
             "",
@@ -1112,6 +1273,9 @@ final class ProgramGenerator {
             "import io.bobbin.Suspendable;",
             "import java.util.Arrays;",
             "import static $PKG.Prog.*;",
+            "import $PKG.other.Fact;",
+            "import $PKG.other.PubA;",
+            "import $PKG.other.PubB;",
             "",
             "public class Prog extends Base implements $CALLABLE<Object>, Host {",
             "    public static StringBuilder T = new StringBuilder();",
@@ -1125,6 +1289,8 @@ final class ProgramGenerator {
             "    double fd;",
             "    String fs = \"\";",
             "",
+            "    static int RARE;",
+            "    static boolean rare() { return ++RARE % 6 == 0; }",
             "    static void t(Object o) { if (T.length() < 20000) T.append(o).append(';'); }",
             "    static String cut(String s) { return s.length() > 40 ? s.substring(0, 40) : s; }",
             "    static String r(Object o) {",
@@ -1146,6 +1312,14 @@ final class ProgramGenerator {
             "    @S static int twice(int x) { point(); return 2 * x; }",
             "    @S @Override public int vm(int x) { point(); return x * 3 + fi; }",
             "    @S @Override int bm(int x) { int y = super.bm(x + 1); point(); return y * 2; }",
+            "    @S @Override public int hd(int x) throws Exception { int y = Host.super.hd(x); point(); return y + 1; }",
+            "    @S static int va(int... xs) { point(); int s = 0; for (int x : xs) s = s * 3 + x; return s; }",
+            "    @S static String gt(int a, long l, double d, boolean z) { point(); return cut(a + \"/\" + l + \"/\" + d + \"/\" + z); }",
+            "    final class Inner {",
+            "        final int k;",
+            "        Inner(int k) { this.k = k; }",
+            "        @S int im(int x) { point(); return x + k + fi; }",
+            "    }",
             "",
             "$GENERATED_PROG",
             "}",
@@ -1157,8 +1331,23 @@ final class ProgramGenerator {
             "",
             "@S interface SFun { int apply(int x) throws Exception; }",
             "",
+            "@S interface GFun<A, R> { R ap(A a, long l, double d, boolean z) throws Exception; }",
+            "",
+            "interface Box<T> { @S T get(T x) throws Exception; }",
+            "",
+            "final class IntBox implements Box<Integer> {",
+            "    @Override public Integer get(Integer x) { point(); return x + 1; }",
+            "}",
+            "",
+            "final class Res implements AutoCloseable {",
+            "    final String n;",
+            "    Res(String n) { this.n = n; t(\"open \" + n); }",
+            "    @S @Override public void close() { t(\"close \" + n); point(); }",
+            "}",
+            "",
             "interface Host {",
-            "    @S default int hd(int x) throws Exception { point(); return x ^ 5; }",
+            "    @S default int hd(int x) throws Exception { point(); return hp(x) ^ 5; }",
+            "    @S private int hp(int x) throws Exception { point(); return x * 5; }",
             "    @S static int hs(int x) { point(); return x + 11; }",
             "",
             "$GENERATED_HOST",
