@@ -703,6 +703,9 @@ public final class FuzzHarness {
             }
             report.cases++;
             report.suspensions += r.suspensions;
+            if (report.cases % 100 == 0) {
+                log.println("progress: seed " + seed + ": " + report);
+            }
             if (!r.failed()) {
                 report.passed++;
                 continue;

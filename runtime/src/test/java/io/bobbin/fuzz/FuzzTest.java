@@ -14,7 +14,7 @@ class FuzzTest {
     @Test
     void fixedSeeds() {
         long start = Long.getLong("bobbin.fuzz.start", 1);
-        long count = Long.getLong("bobbin.fuzz.count", 60);
+        long count = Long.getLong("bobbin.fuzz.count", 25);
         long seconds = Long.getLong("bobbin.fuzz.seconds", 40);
         int shrinks = Integer.getInteger("bobbin.fuzz.shrinks", 3);
         long t0 = System.nanoTime();

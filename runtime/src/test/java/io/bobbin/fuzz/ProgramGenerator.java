@@ -501,7 +501,7 @@ final class ProgramGenerator {
                 }
                 case 20:
                 case 21: { // lambdas and method references
-                    if (!settings.lambdas || ctx.lambda) {
+                    if (!settings.lambdas || (ctx.lambda && !canNest)) {
                         continue;
                     }
                     return lambda(ctx, indent);
@@ -758,7 +758,7 @@ final class ProgramGenerator {
                 break;
             }
             case 1:
-                if (ctx.progThis()) {
+                if (ctx.progThis() && !ctx.lambda) {
                     sb.append(p).append("SFun ").append(name).append(" = this::vm;\n");
                 } else {
                     sb.append(p).append("SFun ").append(name).append(" = INST::vm;\n");
