@@ -87,17 +87,17 @@ public final class Continuation {
      * torture mode the suspensions it forces are resumed here at once, now and then on another thread.
      */
     private int runToSuspension() throws Exception {
+        boolean hop = false;
         while (true) {
-            if (!runOnce()) {
+            // A hop runs one pass on a hop thread and comes back: at most one extra thread per continuation.
+            if (!(hop ? Torture.onAnotherThread(this::runOnce) : runOnce())) {
                 return DONE;
             }
             if (!stack.tortured) {
                 return SUSPENDED;
             }
             stack.tortured = false;
-            if (Torture.countAndHop()) {
-                return Torture.onAnotherThread(this::runToSuspension);
-            }
+            hop = Torture.countAndHop();
         }
     }
 

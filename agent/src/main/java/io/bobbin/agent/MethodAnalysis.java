@@ -111,27 +111,14 @@ final class MethodAnalysis {
         if (t == null) {
             throw new UnsupportedCodeException(what + " has no type at the call to " + call.owner + "." + call.name);
         }
-        switch (t.getSort()) {
-            case Type.BOOLEAN:
-            case Type.CHAR:
-            case Type.BYTE:
-            case Type.SHORT:
-            case Type.INT:
-                return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.INT, t);
-            case Type.FLOAT:
-                return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.FLOAT, t);
-            case Type.LONG:
-                return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.LONG, t);
-            case Type.DOUBLE:
-                return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.DOUBLE, t);
-            case Type.OBJECT:
-            case Type.ARRAY:
-                return new SuspensionPoint.Slot(index,
-                        t.equals(TypeInterpreter.NULL) ? SuspensionPoint.Kind.NULL : SuspensionPoint.Kind.REF, t);
-            default:
-                throw new UnsupportedCodeException(what + " holds a " + t + " at the call to " + call.owner + "." + call.name
-                        + " (a subroutine return address)");
+        if (t.getSort() == Type.VOID) { // BasicValue.RETURNADDRESS_VALUE
+            throw new UnsupportedCodeException(what + " holds a subroutine return address at the call to "
+                    + call.owner + "." + call.name);
         }
+        if (t.equals(TypeInterpreter.NULL)) {
+            return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.NULL, t);
+        }
+        return new SuspensionPoint.Slot(index, SuspensionPoint.kindOf(t), t);
     }
 
     /** NEW instructions whose object is still unconstructed on the operand stack at some suspension point. */

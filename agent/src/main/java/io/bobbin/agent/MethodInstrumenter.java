@@ -220,7 +220,7 @@ final class MethodInstrumenter {
         tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "pushPoint", "(I)V"));
         Type ret = Type.getReturnType(method.desc);
         if (ret.getSort() != Type.VOID) {
-            tail.add(new InsnNode(defaultValue(ret)));
+            tail.add(new InsnNode(SuspensionPoint.kindOf(ret).zero));
         }
         tail.add(new InsnNode(ret.getOpcode(Opcodes.IRETURN)));
     }
@@ -263,7 +263,7 @@ final class MethodInstrumenter {
         } else {
             // The callee restores its own locals, arguments included: any value of the right type will do.
             for (Type a : args) {
-                tail.add(new InsnNode(defaultValue(a)));
+                tail.add(new InsnNode(SuspensionPoint.kindOf(a).zero));
             }
         }
         tail.add(new JumpInsnNode(Opcodes.GOTO, call));
@@ -298,22 +298,6 @@ final class MethodInstrumenter {
             return "[".repeat(type.getDimensions()) + Type.getObjectType(accessible).getDescriptor();
         }
         return accessible;
-    }
-
-    private static int defaultValue(Type t) {
-        switch (t.getSort()) {
-            case Type.LONG:
-                return Opcodes.LCONST_0;
-            case Type.FLOAT:
-                return Opcodes.FCONST_0;
-            case Type.DOUBLE:
-                return Opcodes.DCONST_0;
-            case Type.OBJECT:
-            case Type.ARRAY:
-                return Opcodes.ACONST_NULL;
-            default:
-                return Opcodes.ICONST_0;
-        }
     }
 
     /** Torture mode: a suspension point at the method's entry, planned and instrumented like any other. */

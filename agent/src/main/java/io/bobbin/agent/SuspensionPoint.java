@@ -11,25 +11,32 @@ import org.objectweb.asm.tree.MethodInsnNode;
 final class SuspensionPoint {
     /** How a value is kept in the frame store. */
     enum Kind {
-        INT(Opcodes.ILOAD, Opcodes.ISTORE, "pushInt", "(ILio/bobbin/internal/FrameStack;)V", "popInt", "()I"),
-        FLOAT(Opcodes.FLOAD, Opcodes.FSTORE, "pushFloat", "(FLio/bobbin/internal/FrameStack;)V", "popFloat", "()F"),
-        LONG(Opcodes.LLOAD, Opcodes.LSTORE, "pushLong", "(JLio/bobbin/internal/FrameStack;)V", "popLong", "()J"),
-        DOUBLE(Opcodes.DLOAD, Opcodes.DSTORE, "pushDouble", "(DLio/bobbin/internal/FrameStack;)V", "popDouble", "()D"),
-        REF(Opcodes.ALOAD, Opcodes.ASTORE, "pushRef", "(Ljava/lang/Object;Lio/bobbin/internal/FrameStack;)V", "popRef",
-                "()Ljava/lang/Object;"),
+        INT(Opcodes.ILOAD, Opcodes.ISTORE, Opcodes.ICONST_0, "pushInt", "(ILio/bobbin/internal/FrameStack;)V", "popInt",
+                "()I"),
+        FLOAT(Opcodes.FLOAD, Opcodes.FSTORE, Opcodes.FCONST_0, "pushFloat", "(FLio/bobbin/internal/FrameStack;)V",
+                "popFloat", "()F"),
+        LONG(Opcodes.LLOAD, Opcodes.LSTORE, Opcodes.LCONST_0, "pushLong", "(JLio/bobbin/internal/FrameStack;)V", "popLong",
+                "()J"),
+        DOUBLE(Opcodes.DLOAD, Opcodes.DSTORE, Opcodes.DCONST_0, "pushDouble", "(DLio/bobbin/internal/FrameStack;)V",
+                "popDouble", "()D"),
+        REF(Opcodes.ALOAD, Opcodes.ASTORE, Opcodes.ACONST_NULL, "pushRef",
+                "(Ljava/lang/Object;Lio/bobbin/internal/FrameStack;)V", "popRef", "()Ljava/lang/Object;"),
         /** Known to be {@code null}: not saved, restored as {@code aconst_null}. */
-        NULL(Opcodes.ALOAD, Opcodes.ASTORE, null, null, null, null);
+        NULL(Opcodes.ALOAD, Opcodes.ASTORE, Opcodes.ACONST_NULL, null, null, null, null);
 
         final int load;
         final int store;
+        /** Pushes this kind's zero (or {@code null}). */
+        final int zero;
         final String push;
         final String pushDesc;
         final String pop;
         final String popDesc;
 
-        Kind(int load, int store, String push, String pushDesc, String pop, String popDesc) {
+        Kind(int load, int store, int zero, String push, String pushDesc, String pop, String popDesc) {
             this.load = load;
             this.store = store;
+            this.zero = zero;
             this.push = push;
             this.pushDesc = pushDesc;
             this.pop = pop;
@@ -41,9 +48,12 @@ final class SuspensionPoint {
         }
     }
 
-    /** How a value of a declared type is kept. */
+    /** How a value of a declared type is kept (int-like types as ints). */
     static Kind kindOf(Type t) {
         switch (t.getSort()) {
+            case Type.VOID:
+            case Type.METHOD:
+                throw new IllegalArgumentException("no value of type " + t);
             case Type.FLOAT:
                 return Kind.FLOAT;
             case Type.LONG:

@@ -21,8 +21,12 @@ import org.objectweb.asm.util.CheckClassAdapter;
 class TransformerTest {
     /** A class with {@code @Suspendable static int f(int)} that calls {@code @Suspendable static void g()} in a loop. */
     static byte[] sample(String name) {
+        return sample(name, Opcodes.V17);
+    }
+
+    static byte[] sample(String name, int version) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
-        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
+        cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
         MethodVisitor g = cw.visitMethod(Opcodes.ACC_STATIC, "g", "()V", null, null);
         g.visitAnnotation(ClassInfo.SUSPENDABLE_DESC, true).visitEnd();
         g.visitCode();
@@ -43,8 +47,12 @@ class TransformerTest {
         f.visitIincInsn(0, -1);
         f.visitJumpInsn(Opcodes.GOTO, loop);
         f.visitLabel(end);
+        f.visitLineNumber(42, end);
         f.visitVarInsn(Opcodes.ILOAD, 0);
         f.visitInsn(Opcodes.IRETURN);
+        org.objectweb.asm.Label last = new org.objectweb.asm.Label();
+        f.visitLabel(last);
+        f.visitLocalVariable("count", "I", null, loop, last, 0);
         f.visitMaxs(0, 0);
         f.visitEnd();
         cw.visitEnd();
@@ -98,5 +106,29 @@ class TransformerTest {
         String log = err.toString();
         assertTrue(log.contains("class test.Broken is left as it was"), log);
         assertEquals(1, log.split("left as it was", -1).length - 1, log);
+    }
+
+    @Test
+    void classFilesUpToJava25AreInstrumented() {
+        SuspendableTransformer t = new SuspendableTransformer(AgentOptions.parse("verify"));
+        byte[] out = t.transform(getClass().getClassLoader(), "test/Modern", null, null, sample("test/Modern", Opcodes.V25));
+        assertNotNull(out);
+        assertEquals(Opcodes.V25, new ClassReader(out).readShort(6));
+    }
+
+    @Test
+    void lineNumbersAndLocalVariablesAreKept() {
+        SuspendableTransformer t = new SuspendableTransformer(AgentOptions.parse(""));
+        byte[] out = t.transform(getClass().getClassLoader(), "test/Debug", null, null, sample("test/Debug"));
+        org.objectweb.asm.tree.ClassNode node = new org.objectweb.asm.tree.ClassNode();
+        new ClassReader(out).accept(node, 0);
+        org.objectweb.asm.tree.MethodNode f = node.methods.stream().filter(m -> m.name.equals("f")).findFirst().get();
+        assertEquals(1, f.localVariables.size());
+        assertEquals("count", f.localVariables.get(0).name);
+        assertEquals(0, f.localVariables.get(0).index);
+        long lines = java.util.stream.StreamSupport.stream(f.instructions.spliterator(), false)
+                .filter(i -> i instanceof org.objectweb.asm.tree.LineNumberNode)
+                .filter(i -> ((org.objectweb.asm.tree.LineNumberNode) i).line == 42).count();
+        assertEquals(1, lines);
     }
 }

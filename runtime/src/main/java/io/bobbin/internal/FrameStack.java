@@ -43,6 +43,10 @@ public final class FrameStack {
     /** Fault prefix: the method named after it holds a monitor at a suspension point. */
     public static final char MONITOR = 'M';
 
+    private static final long[] NO_PRIMS = new long[0];
+    private static final Object[] NO_REFS = new Object[0];
+    private static final int FIRST_SIZE = 4;
+
     private static final ThreadLocal<Carrier> CARRIERS = ThreadLocal.withInitial(Carrier::new);
 
     /**
@@ -63,13 +67,16 @@ public final class FrameStack {
     /** The suspension under way was forced by the torture mode: the continuation resumes it at once. */
     public boolean tortured;
 
-    private long[] prims = new long[8];
-    private Object[] refs = new Object[8];
+    // Allocated at the first suspension, and grown by doubling: a continuation that never suspends
+    // holds no arrays, and one that suspends at the same depth again allocates nothing.
+    private long[] prims = NO_PRIMS;
+    private Object[] refs = NO_REFS;
     private int psp;
     private int rsp;
 
     private final Object owner;
     private Thread carrier;
+    private Carrier mountedOn;
     private FrameStack outer;
 
     public FrameStack(Object owner) {
@@ -91,31 +98,44 @@ public final class FrameStack {
         if (lastBare == t) {
             return null;
         }
-        FrameStack top = CARRIERS.get().top;
+        FrameStack top = carrierOf(t).top;
         if (top == null) {
             lastBare = t;
         }
         return top;
     }
 
+    /** The calling thread's carrier; the last one found is kept, as most resumes come from one thread. */
+    private static Carrier carrierOf(Thread t) {
+        Carrier c = lastCarrier;
+        if (c == null || c.thread != t) {
+            c = CARRIERS.get();
+            lastCarrier = c;
+        }
+        return c;
+    }
+
+    private static Carrier lastCarrier;
+
     /** Makes this stack the innermost one of the calling thread. */
     public void mount() {
-        Carrier c = CARRIERS.get();
         Thread t = Thread.currentThread();
+        Carrier c = carrierOf(t);
         if (lastBare == t) {
             lastBare = null;
         }
         outer = c.top;
         carrier = t;
+        mountedOn = c;
         c.top = this;
         recent = this;
     }
 
     /** Undoes {@link #mount()}; the stack mounted before it becomes current again. */
     public void unmount() {
-        Carrier c = CARRIERS.get();
         FrameStack o = outer;
-        c.top = o;
+        mountedOn.top = o;
+        mountedOn = null;
         outer = null;
         carrier = null;
         recent = o;
@@ -222,7 +242,7 @@ public final class FrameStack {
         Object[] a = s.refs;
         int i = s.rsp;
         if (i == a.length) {
-            a = s.refs = Arrays.copyOf(a, i * 2);
+            a = s.refs = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
         }
         a[i] = v;
         s.rsp = i + 1;
@@ -237,7 +257,7 @@ public final class FrameStack {
         long[] a = prims;
         int i = psp;
         if (i == a.length) {
-            a = prims = Arrays.copyOf(a, i * 2);
+            a = prims = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
         }
         a[i] = v;
         psp = i + 1;
@@ -288,7 +308,9 @@ public final class FrameStack {
         return new IllegalStateException(FaultReport.describe(state));
     }
 
+    /** What one thread has mounted; reached through {@link #CARRIERS}. */
     private static final class Carrier {
+        final Thread thread = Thread.currentThread();
         FrameStack top;
     }
 }

@@ -31,4 +31,12 @@ class TortureTest {
         assertTrue(forced >= 101, "forced " + forced);
         assertTrue(threads.contains("bobbin-torture-hop"), threads.toString());
     }
+
+    @Test
+    void hopsComeBackSoALongRunNeedsOneExtraThreadAtATime() {
+        int before = Thread.activeCount();
+        assertEquals(5000, (int) Drive.run(() -> chain(5000)).value);
+        // 5000 forced suspensions, over 700 hops: each hop returns before the next one starts.
+        assertTrue(Thread.activeCount() <= before + 2, before + " -> " + Thread.activeCount());
+    }
 }
