@@ -235,6 +235,12 @@ public final class FuzzHarness {
                         + every + "th resume on another thread, " + cont.suspensions + " suspensions):\n    " + cont,
                         srcS, cont.suspensions, gen);
             }
+            Run nested = run(classesS, pkgS, true, -every);
+            if (!nested.sameAs(base)) {
+                return new Result(Kind.CONTINUATION_MISMATCH, "baseline:\n    " + base + "\nin a continuation nested in another"
+                        + " that suspends after each of its resumes (every " + every + "th outer resume on another thread, "
+                        + nested.suspensions + " suspensions):\n    " + nested, srcS, nested.suspensions, gen);
+            }
             if (VERBOSE) {
                 System.out.println("seed " + seed + ": " + srcS.length() + " chars, " + cont.suspensions + " suspensions, "
                         + cont.trace.length() + " trace chars, " + (cont.outcome.length() > 70 ? cont.outcome.substring(0, 70) : cont.outcome));
@@ -380,7 +386,9 @@ public final class FuzzHarness {
             String where = "";
             try {
                 Object value;
-                if (inContinuation) {
+                if (inContinuation && every < 0) {
+                    value = nested((SuspendableCallable<Object>) instance, -every);
+                } else if (inContinuation) {
                     value = inContinuation((SuspendableCallable<Object>) instance, every);
                 } else {
                     value = instance instanceof Callable ? ((Callable<Object>) instance).call()
@@ -432,6 +440,31 @@ public final class FuzzHarness {
         } catch (ContinuationException e) {
             throw e.getCause();
         }
+        return out[0];
+    }
+
+    /**
+     * The program in an inner continuation, driven from the body of an outer one that suspends after
+     * each resume of the inner: the inner is resumed on whichever thread the outer runs on.
+     */
+    private static Object nested(SuspendableCallable<Object> prog, int every) throws Throwable {
+        Object[] out = new Object[1];
+        Continuation outer = new Continuation(() -> {
+            Continuation inner = new Continuation(() -> {
+                out[0] = prog.call();
+            });
+            while (!inner.isDone()) {
+                inner.resume();
+                Continuation.suspend();
+            }
+        });
+        inContinuation(() -> {
+            while (!outer.isDone()) {
+                outer.resume();
+                Continuation.suspend();
+            }
+            return null;
+        }, every);
         return out[0];
     }
 
