@@ -85,7 +85,9 @@ public final class FuzzHarness {
         /** The program run in a continuation differs from the baseline. */
         CONTINUATION_MISMATCH,
         /** A run did not end in time. */
-        HANG
+        HANG,
+        /** javac wrote code that does not verify even uninstrumented (JDK 17's javac does, for some switch expressions). */
+        JAVAC
     }
 
     /** What one case gave: {@code kind} null when it passed. */
@@ -204,10 +206,18 @@ public final class FuzzHarness {
         } catch (CompileError e) {
             return new Result(Kind.COMPILE, e.getMessage(), srcS, 0, gen);
         }
-        Map<String, byte[]> classesP = baseline(classesS);
+        Map<String, byte[]> classesP;
+        try {
+            classesP = baseline(classesS);
+        } catch (RuntimeException e) {
+            return new Result(Kind.JAVAC, "ASM cannot read what javac wrote: " + e, srcS, 0, gen);
+        }
         try {
             deleteDumps(pkgS);
             Run base = run(classesP, pkgS, false, 0);
+            if (base.outcome.startsWith("harness failure java.lang.VerifyError")) {
+                return new Result(Kind.JAVAC, "the uninstrumented program does not verify:\n" + base.where, srcS, 0, gen);
+            }
             if (DUMP != null && Files.exists(DUMP.resolve(pkgS))) {
                 throw new IllegalStateException("the agent instrumented the baseline of " + pkgS);
             }
@@ -706,6 +716,7 @@ public final class FuzzHarness {
         long suspensions;
         int generatorErrors;
         int tooLarge;
+        int javacBugs;
         final List<String> failures = new ArrayList<>();
         final Map<Kind, Integer> byKind = new LinkedHashMap<>();
 
@@ -713,7 +724,7 @@ public final class FuzzHarness {
         public String toString() {
             return cases + " cases, " + passed + " passed, " + suspensions + " suspensions, " + failures.size()
                     + " failures " + byKind + ", " + generatorErrors + " generator errors, " + tooLarge
-                    + " left alone as too large";
+                    + " left alone as too large, " + javacBugs + " skipped for javac's bugs";
         }
     }
 
@@ -745,6 +756,11 @@ public final class FuzzHarness {
             }
             if (r.tooLarge()) {
                 report.tooLarge++;
+                continue;
+            }
+            if (r.kind == Kind.JAVAC) {
+                report.javacBugs++;
+                log.println("JAVAC BUG seed " + seed + " (" + settings + "): " + firstLine(r.detail));
                 continue;
             }
             if (r.kind == Kind.COMPILE) {
