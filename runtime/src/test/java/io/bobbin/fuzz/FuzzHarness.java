@@ -98,8 +98,10 @@ public final class FuzzHarness {
         final int suspensions;
         final int statements;
         final int expressions;
+        final List<int[]> groups;
 
         Result(Kind kind, String detail, String source, int suspensions, ProgramGenerator g) {
+            this.groups = g.groups();
             this.kind = kind;
             this.detail = detail;
             this.source = source;
@@ -204,6 +206,9 @@ public final class FuzzHarness {
                     units.put(pkgS + ".other." + name, ProgramGenerator.render(text, pkgS, true)));
             classesS = compile(units, settings.debugInfo);
         } catch (CompileError e) {
+            if (e.getMessage() == null) {
+                return new Result(Kind.JAVAC, "javac crashed", srcS, 0, gen);
+            }
             return new Result(Kind.COMPILE, e.getMessage(), srcS, 0, gen);
         }
         Map<String, byte[]> classesP;
@@ -537,6 +542,9 @@ public final class FuzzHarness {
                     sb.append("line ").append(d.getLineNumber()).append(": ").append(d.getMessage(Locale.ROOT)).append('\n');
                 }
             }
+            if (sb.length() == 0) {
+                throw new CompileError(null); // javac crashed (it said so on standard error)
+            }
             throw new CompileError(sb.toString());
         }
         Map<String, byte[]> classes = new LinkedHashMap<>();
@@ -634,9 +642,34 @@ public final class FuzzHarness {
                 }
             }
         }
-        // leave statements out, then make expressions plain values: big chunks first, then smaller ones
+        // leave out whole statements with what they contain, biggest first (whole method bodies, loops...)
         Set<Integer> skip = new TreeSet<>();
         Set<Integer> simplify = new TreeSet<>();
+        for (int[] g : bestResult.groups) {
+            if (System.nanoTime() > deadlineNanos) {
+                break;
+            }
+            if (skip.contains(g[0])) {
+                continue; // inside something already left out
+            }
+            Set<Integer> trial = new TreeSet<>(skip);
+            for (int i = g[0]; i < g[1]; i++) {
+                trial.add(i);
+            }
+            Result r = runCase(seed, best, trial, simplify);
+            if (signature.equals(r.signature())) {
+                skip = trial;
+                bestResult = r;
+            }
+        }
+        for (int[] g : bestResult.groups) {
+            if (skip.contains(g[0])) {
+                for (int i = g[2]; i < g[3]; i++) {
+                    simplify.add(i); // the expressions of statements left out: nothing to try there
+                }
+            }
+        }
+        // then single statements, and expressions made plain values: big chunks first, then smaller ones
         for (int round = 0; round < 2; round++) {
             for (int which = 0; which < 2; which++) {
                 boolean statements = which == 0;
@@ -690,8 +723,7 @@ public final class FuzzHarness {
             c.exprDepth--;
             out.add(c);
         }
-        String[] flags = {"loops", "switches", "tries", "lambdas", "news", "concat", "arrays", "hosts", "recursion",
-            "clinit", "wide"};
+        String[] flags = {}; // turning features off makes another program, which seldom fails the same way
         for (String f : flags) {
             try {
                 java.lang.reflect.Field field = ProgramGenerator.Settings.class.getDeclaredField(f);

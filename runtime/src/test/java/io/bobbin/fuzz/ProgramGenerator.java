@@ -213,6 +213,18 @@ final class ProgramGenerator {
         return expressionCount;
     }
 
+    /**
+     * Every statement with what it contains, as {@code [first statement, end, first expression, end]}
+     * ranges, outermost first: the shrinker tries leaving out whole ones before single statements.
+     */
+    List<int[]> groups() {
+        List<int[]> out = new ArrayList<>(groups);
+        out.sort((a, b) -> Integer.compare(b[1] - b[0], a[1] - a[0]));
+        return out;
+    }
+
+    private final List<int[]> groups = new ArrayList<>();
+
     /** The source of the program in package {@code pkg}; {@code suspendable} false gives the uninstrumented baseline. */
     static String render(String template, String pkg, boolean suspendable) {
         return template.replace("$PKG", pkg)
@@ -341,7 +353,10 @@ final class ProgramGenerator {
     private String statement(Ctx ctx, int indent) {
         int id = statementCount++;
         int mark = ctx.scope.size();
+        int firstExpression = expressionCount;
         String s = statementBody(ctx, indent);
+        // [first statement, end statement, first expression, end expression] of this statement and what it contains
+        groups.add(new int[] {id, statementCount, firstExpression, expressionCount});
         if (skip.contains(id)) {
             while (ctx.scope.size() > mark) {
                 ctx.scope.remove(ctx.scope.size() - 1);
@@ -423,7 +438,7 @@ final class ProgramGenerator {
                     switch (rnd.nextInt(5)) {
                         case 0: target = "si"; break;
                         case 1: target = "sl"; break;
-                        case 2: target = (ctx.progThis() && rnd.nextBoolean() ? "this" : "INST") + ".fi"; break;
+                        case 2: target = (ctx.progThis() && !ctx.lambda && rnd.nextBoolean() ? "this" : "INST") + ".fi"; break;
                         case 3: target = "INST.fd"; break;
                         default: target = "INST.fs"; break;
                     }
@@ -1085,7 +1100,7 @@ final class ProgramGenerator {
                                 }
                                 return "INST.new Inner(" + expr(ctx, Ty.I, d) + ").im(" + expr(ctx, Ty.I, d) + ")";
                             case 3:
-                                return "new IntBox().get(" + expr(ctx, Ty.BOX, d) + ")";
+                                return "(new IntBox().get(" + expr(ctx, Ty.BOX, d) + ") + 0)";
                             default: return "Math.max(" + expr(ctx, Ty.I, d) + ", " + expr(ctx, Ty.I, d) + ")";
                         }
                 }
