@@ -43,6 +43,12 @@ public final class Continuation {
     /** Something the scheduler that runs this continuation attaches to it (its task); package-private. */
     Object attachment;
 
+    /** An attachment told, inside the body, each time a suspension of it has been resumed. */
+    interface ResumeHook {
+        /** Runs in the body's frame of {@code suspend()}; what it throws comes out of {@code suspend()}. */
+        void resumed();
+    }
+
     /** A continuation that will run {@code body} when first resumed. */
     public Continuation(SuspendableRunnable body) {
         if (body == null) {
@@ -106,7 +112,7 @@ public final class Continuation {
         FrameStack s = stack;
         s.mount();
         s.mode = s.hasFrames() ? FrameStack.RESTORING : FrameStack.RUNNING;
-        s.callState = FrameStack.ARMED;
+        s.armRoot();
         try {
             body.run();
             if (s.mode == FrameStack.CAPTURING) {
@@ -119,7 +125,7 @@ public final class Continuation {
             }
             return false;
         } finally {
-            s.callState = null;
+            s.disarm();
             s.unmount();
         }
     }
@@ -147,15 +153,17 @@ public final class Continuation {
         if (s.mode == FrameStack.RESTORING) {
             // The frames above are rebuilt: going on from here is the resumption.
             s.mode = FrameStack.RUNNING;
-            s.callState = null;
+            s.disarm();
+            Object attached = ((Continuation) s.owner()).attachment;
+            if (attached instanceof ResumeHook) {
+                ((ResumeHook) attached).resumed();
+            }
             return;
         }
-        Object callState = s.callState;
-        if (callState != FrameStack.ARMED) {
-            s.callState = null;
-            throw FrameStack.faultException(callState);
+        Object arm = s.takeLeafArm();
+        if (arm != FrameStack.ARMED) {
+            throw FrameStack.faultException(arm);
         }
-        s.callState = null;
         s.mode = FrameStack.CAPTURING;
     }
 

@@ -31,11 +31,7 @@ public final class FrameStack {
     /** Resuming: every instrumented frame restores itself and re-enters its saved call. */
     public static final int RESTORING = 2;
 
-    /**
-     * Call state meaning "the caller is an instrumented frame at a suspension point, and every
-     * frame up to the continuation's root is one too". Any other non-null call state is a fault
-     * description that travels down the chain until a suspension turns it into an exception.
-     */
+    /** What {@link #takeLeafArm()} returns for an intact chain. */
     public static final Object ARMED = new Object();
 
     /** Fault prefix: the method named after it was entered from a frame that is not a suspension point. */
@@ -62,8 +58,17 @@ public final class FrameStack {
 
     /** {@link #RUNNING}, {@link #CAPTURING} or {@link #RESTORING}; read by instrumented code. */
     public int mode;
-    /** {@link #ARMED}, {@code null} (nothing armed) or a fault description (a {@code String}). */
-    public Object callState;
+    /**
+     * The next call is armed: "the caller is an instrumented frame at a suspension point, and every
+     * frame up to the continuation's root is one too". A boolean, so that arming and disarming, on
+     * every suspendable call, are plain stores with no GC write barrier.
+     */
+    private boolean armed;
+    /**
+     * A fault description (a {@code String}) travelling down the chain until a suspension turns it
+     * into an exception, or {@code null}; written only when there is one. Never set with {@link #armed}.
+     */
+    private Object fault;
     /** The suspension under way was forced by the torture mode: the continuation resumes it at once. */
     public boolean tortured;
 
@@ -152,7 +157,8 @@ public final class FrameStack {
         psp = 0;
         rsp = 0;
         mode = RUNNING;
-        callState = null;
+        armed = false;
+        fault = null;
         tortured = false;
     }
 
@@ -166,9 +172,16 @@ public final class FrameStack {
      * @param self {@link #UNANCHORED} followed by this method's name, used when nothing armed the call
      */
     public Object enter(String self) {
-        Object state = callState;
-        callState = null;
-        return state == ARMED ? null : state != null ? state : self;
+        if (armed) {
+            armed = false;
+            return null;
+        }
+        Object f = fault;
+        if (f != null) {
+            fault = null;
+            return f;
+        }
+        return self;
     }
 
     /**
@@ -179,7 +192,7 @@ public final class FrameStack {
     public static void enterLeaf() {
         FrameStack s = current();
         if (s != null) {
-            s.callState = null;
+            s.disarm();
         }
     }
 
@@ -194,11 +207,11 @@ public final class FrameStack {
         }
         if (s.mode == RESTORING) {
             s.mode = RUNNING;
-            s.callState = null;
+            s.disarm();
             return;
         }
-        boolean intact = s.callState == ARMED;
-        s.callState = null;
+        boolean intact = s.armed;
+        s.disarm();
         if (intact && Torture.ENABLED) {
             s.tortured = true;
             s.mode = CAPTURING;
@@ -207,17 +220,46 @@ public final class FrameStack {
 
     /** Arms the next call: {@code fault} is {@code null} for an intact chain. */
     public void arm(Object fault) {
-        callState = fault == null ? ARMED : fault;
+        if (fault == null) {
+            armed = true;
+        } else {
+            armed = false;
+            this.fault = fault;
+        }
     }
 
     /** Arms the next call from a frame that holds a monitor there. */
     public void armUnderMonitor(Object fault, String site) {
-        callState = fault != null ? fault : site;
+        armed = false;
+        this.fault = fault != null ? fault : site;
     }
 
     /** Called after a suspendable call returned normally, or at an exception handler. */
     public void disarm() {
-        callState = null;
+        armed = false;
+        if (fault != null) {
+            fault = null;
+        }
+    }
+
+    /** Arms the root call: the body, called by {@code resume()}. */
+    public void armRoot() {
+        armed = true;
+        fault = null;
+    }
+
+    /**
+     * What the leaf, {@code suspend()}, finds and takes: {@link #ARMED} for an intact chain, else
+     * the fault description, or {@code null} when its caller did not arm it.
+     */
+    public Object takeLeafArm() {
+        if (armed) {
+            armed = false;
+            return ARMED;
+        }
+        Object f = fault;
+        fault = null;
+        return f;
     }
 
     // ---- saving (capture), leaf frame first -------------------------------------------------
