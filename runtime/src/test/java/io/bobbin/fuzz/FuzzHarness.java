@@ -220,8 +220,9 @@ public final class FuzzHarness {
         try {
             deleteDumps(pkgS);
             Run base = run(classesP, pkgS, false, 0);
-            if (base.outcome.startsWith("harness failure java.lang.VerifyError")) {
-                return new Result(Kind.JAVAC, "the uninstrumented program does not verify:\n" + base.where, srcS, 0, gen);
+            if (base.outcome.contains("VerifyError") || base.outcome.contains("ClassFormatError")) {
+                return new Result(Kind.JAVAC, "the uninstrumented program does not verify:\n" + base.outcome + "\n"
+                        + base.where, srcS, 0, gen);
             }
             if (DUMP != null && Files.exists(DUMP.resolve(pkgS))) {
                 throw new IllegalStateException("the agent instrumented the baseline of " + pkgS);
