@@ -257,6 +257,14 @@ public final class FuzzHarness {
                         + " that suspends after each of its resumes (every " + every + "th outer resume on another thread, "
                         + nested.suspensions + " suspensions):\n    " + nested, srcS, nested.suspensions, gen);
             }
+            Run[] two = interleaved(classesS, pkgS, every);
+            for (Run r : two) {
+                if (!r.sameAs(base)) {
+                    return new Result(Kind.CONTINUATION_MISMATCH, "baseline:\n    " + base + "\nin one of two continuations"
+                            + " of two copies of the program, resumed in turn (every " + every + "th resume on another"
+                            + " thread):\n    " + r, srcS, r.suspensions, gen);
+                }
+            }
             if (VERBOSE) {
                 System.out.println("seed " + seed + ": " + srcS.length() + " chars, " + cont.suspensions + " suspensions, "
                         + cont.trace.length() + " trace chars, " + (cont.outcome.length() > 70 ? cont.outcome.substring(0, 70) : cont.outcome));
@@ -429,6 +437,77 @@ public final class FuzzHarness {
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             return new Run("harness failure " + e.getCause(), "", 0, stackTrace(e.getCause()));
+        }
+    }
+
+    /**
+     * Two copies of the program (class loaders of their own, so their statics apart), each in a
+     * continuation, resumed in turn until both are done; every Nth resume on the other thread.
+     */
+    @SuppressWarnings("unchecked")
+    private static Run[] interleaved(Map<String, byte[]> classes, String pkg, int every) throws TimeoutException {
+        Callable<Run[]> task = () -> {
+            Class<?>[] progs = new Class<?>[2];
+            Continuation[] cs = new Continuation[2];
+            Object[] values = new Object[2];
+            String[] outcomes = new String[2];
+            String[] wheres = {"", ""};
+            for (int i = 0; i < 2; i++) {
+                progs[i] = Class.forName(pkg + ".Prog", true, new GenLoader(classes));
+                SuspendableCallable<Object> prog = (SuspendableCallable<Object>) progs[i].getConstructor().newInstance();
+                int k = i;
+                cs[i] = new Continuation(() -> {
+                    values[k] = prog.call();
+                });
+            }
+            int resumes = 0;
+            while (outcomes[0] == null || outcomes[1] == null) {
+                for (int i = 0; i < 2; i++) {
+                    if (outcomes[i] != null) {
+                        continue;
+                    }
+                    Continuation c = cs[i];
+                    try {
+                        if (resumes++ % every == every - 1) {
+                            try {
+                                OTHER.submit(c::resume).get();
+                            } catch (ExecutionException e) {
+                                throw e.getCause();
+                            }
+                        } else {
+                            c.resume();
+                        }
+                        if (c.isDone()) {
+                            outcomes[i] = "returned " + values[i];
+                        }
+                    } catch (Throwable t) {
+                        Throwable u = t instanceof ContinuationException ? t.getCause() : t;
+                        outcomes[i] = "threw " + describe(u);
+                        if (!u.getClass().getName().startsWith(pkg)) {
+                            wheres[i] = stackTrace(u);
+                        }
+                    }
+                    if (resumes > MAX_RESUMES) {
+                        throw new IllegalStateException("more than " + MAX_RESUMES + " resumes");
+                    }
+                }
+            }
+            Run[] out = new Run[2];
+            for (int i = 0; i < 2; i++) {
+                out[i] = new Run(outcomes[i], String.valueOf(progs[i].getDeclaredField("T").get(null)),
+                        progs[i].getDeclaredField("SUSP").getInt(null), wheres[i]);
+            }
+            return out;
+        };
+        Future<Run[]> f = driver.submit(task);
+        try {
+            return f.get(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            Run failed = new Run("harness failure " + e.getCause(), "", 0, stackTrace(e.getCause()));
+            return new Run[] {failed, failed};
         }
     }
 
