@@ -872,7 +872,8 @@ public final class FuzzHarness {
             }
             if (r.kind == Kind.JAVAC) {
                 report.javacBugs++;
-                log.println("JAVAC BUG seed " + seed + " (" + settings + "): " + firstLine(r.detail));
+                log.println("JAVAC BUG seed " + seed + " (" + settings + "): "
+                        + (r.detail.length() > 400 ? r.detail.substring(0, 400) : r.detail));
                 continue;
             }
             if (r.kind == Kind.COMPILE) {
