@@ -160,9 +160,9 @@ public final class Continuation {
             }
             return;
         }
-        Object arm = s.takeLeafArm();
-        if (arm != FrameStack.ARMED) {
-            throw FrameStack.faultException(arm);
+        Object fault = s.enter(FrameStack.SUSPEND_ID, FrameStack.SUSPEND_SELF);
+        if (fault != null) {
+            throw FrameStack.faultException(fault == FrameStack.SUSPEND_SELF ? null : fault);
         }
         s.mode = FrameStack.CAPTURING;
     }

@@ -30,8 +30,6 @@ final class ClassInfo {
     final Map<String, MethodInfo> methods;
     /** Methods of this class that a lambda or method reference made here implements, with the interface method. */
     final List<LambdaTarget> lambdaTargets;
-    /** Methods of other classes that a method reference made here implements an interface method with. */
-    final List<LambdaTarget> foreignTargets;
 
     static final class MethodInfo {
         final String name;
@@ -55,16 +53,14 @@ final class ClassInfo {
         }
     }
 
-    /** An invokedynamic of the lambda metafactory: {@code owner.targetKey} implements {@code iface.samName samDesc}. */
+    /** An invokedynamic of the lambda metafactory: {@code targetKey} (in this class) implements {@code iface.samName samDesc}. */
     static final class LambdaTarget {
-        final String owner;
         final String targetKey;
         final String iface;
         final String samName;
         final String samDesc;
 
-        LambdaTarget(String owner, String targetKey, String iface, String samName, String samDesc) {
-            this.owner = owner;
+        LambdaTarget(String targetKey, String iface, String samName, String samDesc) {
             this.targetKey = targetKey;
             this.iface = iface;
             this.samName = samName;
@@ -73,7 +69,7 @@ final class ClassInfo {
     }
 
     private ClassInfo(String name, String superName, String[] interfaces, int access, boolean markedType,
-                      Map<String, MethodInfo> methods, List<LambdaTarget> lambdaTargets, List<LambdaTarget> foreignTargets) {
+                      Map<String, MethodInfo> methods, List<LambdaTarget> lambdaTargets) {
         this.name = name;
         this.superName = superName;
         this.interfaces = interfaces == null ? new String[0] : interfaces;
@@ -81,7 +77,6 @@ final class ClassInfo {
         this.markedType = markedType;
         this.methods = methods;
         this.lambdaTargets = lambdaTargets;
-        this.foreignTargets = foreignTargets;
     }
 
     boolean isInterface() {
@@ -98,7 +93,7 @@ final class ClassInfo {
         boolean scanCode = hasInvokeDynamic(reader, bytes);
         Reader r = new Reader(scanCode);
         reader.accept(r, (scanCode ? 0 : ClassReader.SKIP_CODE) | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return new ClassInfo(r.name, r.superName, r.interfaces, r.access, r.markedType, r.methods, r.lambdaTargets, r.foreignTargets);
+        return new ClassInfo(r.name, r.superName, r.interfaces, r.access, r.markedType, r.methods, r.lambdaTargets);
     }
 
     private static boolean hasInvokeDynamic(ClassReader reader, byte[] b) {
@@ -120,7 +115,6 @@ final class ClassInfo {
         boolean markedType;
         final Map<String, MethodInfo> methods = new HashMap<>();
         final List<LambdaTarget> lambdaTargets = new ArrayList<>();
-        final List<LambdaTarget> foreignTargets = new ArrayList<>();
 
         Reader(boolean scanCode) {
             super(Opcodes.ASM9);
@@ -162,10 +156,11 @@ final class ClassInfo {
                     if (scanCode && LAMBDA_METAFACTORY.equals(bsm.getOwner()) && args.length >= 3
                             && args[0] instanceof Type && args[1] instanceof Handle) {
                         Handle impl = (Handle) args[1];
-                        String iface = Type.getReturnType(indyDesc).getInternalName();
-                        LambdaTarget t = new LambdaTarget(impl.getOwner(), key(impl.getName(), impl.getDesc()), iface,
-                                indyName, ((Type) args[0]).getDescriptor());
-                        (impl.getOwner().equals(name) ? lambdaTargets : foreignTargets).add(t);
+                        if (impl.getOwner().equals(name)) {
+                            String iface = Type.getReturnType(indyDesc).getInternalName();
+                            lambdaTargets.add(new LambdaTarget(key(impl.getName(), impl.getDesc()), iface, indyName,
+                                    ((Type) args[0]).getDescriptor()));
+                        }
                     }
                 }
 

@@ -41,18 +41,16 @@ final class ClassInstrumenter {
             return null; // already instrumented (by another copy of the agent, or before a retransformation)
         }
         ClassInfo info = context.hierarchy.define(bytes);
-        context.index.noteForeignTargets(info);
+        if (!mayHaveSuspendables(info, context.index)) {
+            return null;
+        }
         Set<String> suspendable = new HashSet<>();
-        Set<String> armTakers = new HashSet<>();
-        boolean candidate = mayHaveSuspendables(info, context.index);
         for (ClassInfo.MethodInfo m : info.methods.values()) {
-            if (candidate && context.index.isSuspendable(info, m)) {
+            if (context.index.isSuspendable(info, m)) {
                 suspendable.add(ClassInfo.key(m.name, m.desc));
-            } else if (SuspendableIndex.takesArm(info.name, m.name, m.desc)) {
-                armTakers.add(ClassInfo.key(m.name, m.desc));
             }
         }
-        if (suspendable.isEmpty() && armTakers.isEmpty()) {
+        if (suspendable.isEmpty()) {
             return null;
         }
         Set<String> skipped = new HashSet<>();
@@ -63,11 +61,6 @@ final class ClassInstrumenter {
             String failed = null;
             for (MethodNode m : node.methods) {
                 String key = ClassInfo.key(m.name, m.desc);
-                if (armTakers.contains(key) && MethodInstrumenter.isInstrumentable(m)) {
-                    MethodInstrumenter.instrumentLeaf(m);
-                    methods++;
-                    continue;
-                }
                 if (!suspendable.contains(key) || skipped.contains(key) || !MethodInstrumenter.isInstrumentable(m)) {
                     continue;
                 }

@@ -79,7 +79,7 @@ final class MethodInstrumenter {
         code.add(tail);
     }
 
-    /** {@code fault = null; s = FrameStack.current(); if (s != null) { if (s.mode != 0) goto dispatch; fault = s.enter(id); }} */
+    /** {@code fault = null; s = FrameStack.current(); if (s != null) { if (s.mode != 0) goto dispatch; fault = s.enter(id, name); }} */
     private InsnList prologue(LabelNode dispatch) {
         InsnList p = new InsnList();
         LabelNode start = new LabelNode();
@@ -93,8 +93,9 @@ final class MethodInstrumenter {
         p.add(new FieldInsnNode(Opcodes.GETFIELD, STACK, "mode", "I"));
         p.add(new JumpInsnNode(Opcodes.IFNE, dispatch));
         p.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        p.add(new LdcInsnNode(methodId(method.name, method.desc)));
         p.add(new LdcInsnNode("U" + methodId));
-        p.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "enter", "(Ljava/lang/String;)Ljava/lang/Object;"));
+        p.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "enter", "(ILjava/lang/String;)Ljava/lang/Object;"));
         p.add(new VarInsnNode(Opcodes.ASTORE, faultLocal));
         p.add(start);
         return p;
@@ -156,10 +157,12 @@ final class MethodInstrumenter {
         before.add(new VarInsnNode(Opcodes.ALOAD, faultLocal));
         if (p.underMonitor) {
             before.add(new LdcInsnNode("M" + methodId));
+            before.add(new LdcInsnNode(methodId(p.call.name, p.call.desc)));
             before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "armUnderMonitor",
-                    "(Ljava/lang/Object;Ljava/lang/String;)V"));
+                    "(Ljava/lang/Object;Ljava/lang/String;I)V"));
         } else {
-            before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "arm", "(Ljava/lang/Object;)V"));
+            before.add(new LdcInsnNode(methodId(p.call.name, p.call.desc)));
+            before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "arm", "(Ljava/lang/Object;I)V"));
         }
         before.add(invoke);
         code.insertBefore(p.call, before);
@@ -311,6 +314,15 @@ final class MethodInstrumenter {
     static void instrumentLeaf(MethodNode m) {
         markInstrumented(m);
         m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, "enterLeaf", "()V"));
+    }
+
+    /**
+     * What an arm carries for a method, the same as {@code FrameStack.methodId}: the hash of its name
+     * and descriptor (so that overrides share it), never 0.
+     */
+    static int methodId(String name, String descriptor) {
+        int h = (name + descriptor).hashCode();
+        return h == 0 ? 1 : h;
     }
 
     static final String INSTRUMENTED_DESC = "Lio/bobbin/internal/Instrumented;";

@@ -22,15 +22,6 @@ final class SuspendableIndex {
      */
     private final ThreadLocal<Set<String>> inProgress = ThreadLocal.withInitial(HashSet::new);
 
-    /**
-     * Methods ({@code owner.name desc}) that are not suspendable but are the target of a method
-     * reference implementing a suspendable interface method, made in another class. The JVM's
-     * forwarder calls them from an armed call: they must take that arm, or the suspendable methods
-     * they call would take it for their own. One set for the JVM: the reference and its target may
-     * live in different class loaders.
-     */
-    private static final Set<String> ARM_TAKERS = ConcurrentHashMap.newKeySet();
-
     SuspendableIndex(TypeHierarchy hierarchy, ExtraSuspendables extras) {
         this.hierarchy = hierarchy;
         this.extras = extras;
@@ -151,24 +142,6 @@ final class SuspendableIndex {
             return true;
         }
         return inherits(info, name, desc, depth);
-    }
-
-    /** Notes the targets of method references made in {@code info} that will need to take their caller's arm. */
-    void noteForeignTargets(ClassInfo info) {
-        for (ClassInfo.LambdaTarget t : info.foreignTargets) {
-            int paren = t.targetKey.indexOf('(');
-            String name = t.targetKey.substring(0, paren);
-            String desc = t.targetKey.substring(paren);
-            if (!isPlatformClass(t.owner) && isSuspendableCall(t.iface, t.samName, t.samDesc)
-                    && !isSuspendableCall(t.owner, name, desc)) {
-                ARM_TAKERS.add(t.owner + '.' + t.targetKey);
-            }
-        }
-    }
-
-    /** Whether {@code owner.name desc} must take its caller's arm (see {@link #noteForeignTargets}). */
-    static boolean takesArm(String owner, String name, String desc) {
-        return !ARM_TAKERS.isEmpty() && ARM_TAKERS.contains(owner + '.' + name + desc);
     }
 
     /** Whether the type declares or inherits any suspendable method: a quick test for "needs a look". */

@@ -11,9 +11,14 @@ import java.util.Arrays;
  * <p>Protocol, per instrumented method: on entry it asks for {@link #current()}. Outside any
  * continuation that is {@code null} and the method runs as written. Inside one, in mode
  * {@link #RESTORING} the method jumps to its saved call site; otherwise it takes its anchor with
- * {@link #enter(String)}. Before each suspendable call it {@linkplain #arm(Object) arms} the call; after
- * it, in mode {@link #CAPTURING} it saves its live values and returns at once, else it
- * {@linkplain #disarm() disarms}.
+ * {@link #enter(int, String)}. Before each suspendable call it {@linkplain #arm(Object, int) arms} the
+ * call for the method it names; after it, in mode {@link #CAPTURING} it saves its live values and
+ * returns at once, else it {@linkplain #disarm() disarms}.
+ *
+ * <p>An arm names the method it is for ({@link #methodId}): a method entered with an arm that is not
+ * its own was reached through some other frame, a static initializer or an implementation that is not
+ * instrumented, and is not anchored. The only frames allowed in between are the forwarders the JVM
+ * spins for lambdas and method references, which {@link ForwarderCheck} recognises (once per pair).
  *
  * <p>Unwinding is by return, leaf first: each frame pushes its values and then its resume point.
  * Restoring goes root first, popping in reverse, so the two arrays are used as plain stacks. The
@@ -31,11 +36,27 @@ public final class FrameStack {
     /** Resuming: every instrumented frame restores itself and re-enters its saved call. */
     public static final int RESTORING = 2;
 
-    /** What {@link #takeLeafArm()} returns for an intact chain. */
-    public static final Object ARMED = new Object();
-
     /** Fault prefix: the method named after it was entered from a frame that is not a suspension point. */
     public static final char UNANCHORED = 'U';
+
+    /** {@link #methodId} of the root call, {@code SuspendableRunnable.run()}. */
+    private static final int ROOT_ID = methodId("run", "()V");
+    /** {@link #methodId} of {@code Continuation.suspend()}, and its name for {@link #enter}. */
+    public static final int SUSPEND_ID = methodId("suspend", "()V");
+    public static final String SUSPEND_SELF = UNANCHORED + "io.bobbin.Continuation.suspend";
+    private static final int TORTURE_ID = methodId("tortureSuspend", "()V");
+    private static final String TORTURE_SELF = UNANCHORED + "io.bobbin.internal.FrameStack.tortureSuspend";
+
+    /**
+     * The id an arm carries for a method: the hash of its name and descriptor, never 0 (no arm).
+     * Overrides share it; the agent computes the same value for the calls and methods it writes.
+     */
+    public static int methodId(String name, String descriptor) {
+        int h = (name + descriptor).hashCode();
+        return h == 0 ? 1 : h;
+    }
+
+
     /** Fault prefix: the method named after it holds a monitor at a suspension point. */
     public static final char MONITOR = 'M';
 
@@ -60,15 +81,18 @@ public final class FrameStack {
     public int mode;
     /**
      * The next call is armed: "the caller is an instrumented frame at a suspension point, and every
-     * frame up to the continuation's root is one too". A boolean, so that arming and disarming, on
-     * every suspendable call, are plain stores with no GC write barrier.
+     * frame up to the continuation's root is one too", for the method whose {@link #methodId} this is;
+     * 0 when nothing is armed. An int, so that arming and disarming, on every suspendable call, are
+     * plain stores with no GC write barrier.
      */
-    private boolean armed;
+    private int armed;
     /**
      * A fault description (a {@code String}) travelling down the chain until a suspension turns it
      * into an exception, or {@code null}; written only when there is one. Never set with {@link #armed}.
      */
     private Object fault;
+    /** The {@link #methodId} the {@link #fault} was armed for: a fault meant for another method is stale. */
+    private int faultFor;
     /** The suspension under way was forced by the torture mode: the continuation resumes it at once. */
     public boolean tortured;
 
@@ -157,7 +181,7 @@ public final class FrameStack {
         psp = 0;
         rsp = 0;
         mode = RUNNING;
-        armed = false;
+        armed = 0;
         fault = null;
         tortured = false;
     }
@@ -169,17 +193,26 @@ public final class FrameStack {
      * instrumented frame at a suspension point of an intact chain, and otherwise the fault that a
      * suspension below it must report.
      *
-     * @param self {@link #UNANCHORED} followed by this method's name, used when nothing armed the call
+     * @param id this method's {@link #methodId}
+     * @param self {@link #UNANCHORED} followed by this method's name, the fault when nothing armed the call for it
      */
-    public Object enter(String self) {
-        if (armed) {
-            armed = false;
+    public Object enter(int id, String self) {
+        int a = armed;
+        if (a == id) {
+            armed = 0;
+            return null;
+        }
+        armed = 0;
+        if (a != 0 && ForwarderCheck.reachedThroughForwarders(id, a)) {
             return null;
         }
         Object f = fault;
         if (f != null) {
             fault = null;
-            return f;
+            // A fault armed for a call that threw before its callee was entered is stale: not ours.
+            if (faultFor == id || ForwarderCheck.reachedThroughForwarders(id, faultFor)) {
+                return f;
+            }
         }
         return self;
     }
@@ -210,7 +243,7 @@ public final class FrameStack {
             s.disarm();
             return;
         }
-        boolean intact = s.armed;
+        boolean intact = s.enter(TORTURE_ID, TORTURE_SELF) == null;
         s.disarm();
         if (intact && Torture.ENABLED) {
             s.tortured = true;
@@ -218,48 +251,36 @@ public final class FrameStack {
         }
     }
 
-    /** Arms the next call: {@code fault} is {@code null} for an intact chain. */
-    public void arm(Object fault) {
+    /** Arms the next call, to the method {@code id}: {@code fault} is {@code null} for an intact chain. */
+    public void arm(Object fault, int id) {
         if (fault == null) {
-            armed = true;
+            armed = id;
         } else {
-            armed = false;
+            armed = 0;
             this.fault = fault;
+            faultFor = id;
         }
     }
 
-    /** Arms the next call from a frame that holds a monitor there. */
-    public void armUnderMonitor(Object fault, String site) {
-        armed = false;
+    /** Arms the next call, to the method {@code id}, from a frame that holds a monitor there. */
+    public void armUnderMonitor(Object fault, String site, int id) {
+        armed = 0;
         this.fault = fault != null ? fault : site;
+        faultFor = id;
     }
 
     /** Called after a suspendable call returned normally, or at an exception handler. */
     public void disarm() {
-        armed = false;
+        armed = 0;
         if (fault != null) {
             fault = null;
         }
     }
 
-    /** Arms the root call: the body, called by {@code resume()}. */
+    /** Arms the root call: the body's {@code run()}, called by {@code resume()}. */
     public void armRoot() {
-        armed = true;
+        armed = ROOT_ID;
         fault = null;
-    }
-
-    /**
-     * What the leaf, {@code suspend()}, finds and takes: {@link #ARMED} for an intact chain, else
-     * the fault description, or {@code null} when its caller did not arm it.
-     */
-    public Object takeLeafArm() {
-        if (armed) {
-            armed = false;
-            return ARMED;
-        }
-        Object f = fault;
-        fault = null;
-        return f;
     }
 
     // ---- saving (capture), leaf frame first -------------------------------------------------

@@ -153,4 +153,73 @@ class FaultsTest {
         assertTrue(e.getMessage().contains("suspendableTarget was called by io.bobbin.core.FaultsTest.plainCaller"),
                 e.getMessage());
     }
+
+    static final class InitializedWhileArmed {
+        static String refused;
+        static final int VALUE = compute();
+
+        @Suspendable
+        static int compute() {
+            try {
+                Continuation.suspend(); // in a static initializer: cannot be done
+            } catch (IllegalStateException e) {
+                refused = e.getMessage();
+            }
+            return 42;
+        }
+
+        @Suspendable
+        static int get() {
+            return VALUE; // the call that arms, and triggers the initializer
+        }
+    }
+
+    @Test
+    void aStaticInitializerTriggeredByASuspendableCallCannotSuspend() {
+        Drive.Outcome<Integer> o = Drive.run(InitializedWhileArmed::get);
+        assertEquals(42, (int) o.value);
+        assertEquals(0, o.suspensions);
+        assertTrue(InitializedWhileArmed.refused.contains("InitializedWhileArmed.compute was called by"
+                + " io.bobbin.core.FaultsTest$InitializedWhileArmed.<clinit>"), InitializedWhileArmed.refused);
+    }
+
+    public interface Bag {
+        @Suspendable
+        boolean retainAll(java.util.Collection<?> c);
+    }
+
+    /** Its retainAll, suspendable through Bag, is inherited from java.util.AbstractCollection: not instrumented. */
+    static final class JdkBag extends java.util.AbstractCollection<String> implements Bag {
+        final List<String> items = new ArrayList<>(List.of("a", "b", "c"));
+        String refused;
+
+        @Override
+        @Suspendable
+        public java.util.Iterator<String> iterator() {
+            try {
+                Continuation.suspend(); // called by AbstractCollection.retainAll: cannot be done
+            } catch (IllegalStateException e) {
+                refused = e.getMessage();
+            }
+            return items.iterator();
+        }
+
+        @Override
+        public int size() {
+            return items.size();
+        }
+    }
+
+    @Test
+    void anUninstrumentedImplementationOfASuspendableMethodPassesNoArmOn() {
+        JdkBag bag = new JdkBag();
+        Drive.Outcome<Boolean> o = Drive.run(() -> {
+            Bag b = bag;
+            return b.retainAll(List.of("b"));
+        });
+        assertTrue(o.value);
+        assertEquals(List.of("b"), bag.items);
+        assertEquals(0, o.suspensions);
+        assertTrue(bag.refused.contains("JdkBag.iterator was called by java.util.AbstractCollection.retainAll"), bag.refused);
+    }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bobbin.Continuation;
 import io.bobbin.Suspendable;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,8 +47,7 @@ class StaleFaultRegressionTest {
     }
 
     @Test
-    @Disabled("runtime bug: a fault armed by a call that threw before its callee was entered stays in the frame store;"
-            + " the next unanchored method takes it, and the exception names a method that is no longer on the stack")
+
     void theFaultNamesTheFramesOfThisSuspension() {
         Continuation c = new Continuation(StaleFaultRegressionTest::plainCatcherBody);
         IllegalStateException e = assertThrows(IllegalStateException.class, c::resume);

@@ -28,12 +28,24 @@ class ShutdownTest {
         return fds == null ? -1 : fds.length;
     }
 
-    static Set<String> loopThreads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(Thread::isAlive)
-                .map(Thread::getName)
-                .filter(n -> n.startsWith(prefix))
-                .collect(Collectors.toSet());
+    /**
+     * The live threads whose names start with {@code prefix}, once they have had up to 10 s to end: a
+     * thread that has released everything may still be on its way out when close() returns.
+     */
+    static Set<String> loopThreads(String prefix) throws InterruptedException {
+        Set<String> alive = Set.of();
+        for (int i = 0; i < 1000; i++) {
+            alive = Thread.getAllStackTraces().keySet().stream()
+                    .filter(Thread::isAlive)
+                    .map(Thread::getName)
+                    .filter(n -> n.startsWith(prefix))
+                    .collect(Collectors.toSet());
+            if (alive.isEmpty()) {
+                break;
+            }
+            Thread.sleep(10);
+        }
+        return alive;
     }
 
     /** A workload that uses every resource: tasks, timers, channels, the pool. */
