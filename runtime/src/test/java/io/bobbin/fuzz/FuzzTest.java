@@ -14,8 +14,8 @@ class FuzzTest {
     @Test
     void fixedSeeds() {
         long start = Long.getLong("bobbin.fuzz.start", 1);
-        long count = Long.getLong("bobbin.fuzz.count", 25);
-        long seconds = Long.getLong("bobbin.fuzz.seconds", 40);
+        long count = Long.getLong("bobbin.fuzz.count", 20);
+        long seconds = Long.getLong("bobbin.fuzz.seconds", 45);
         int shrinks = Integer.getInteger("bobbin.fuzz.shrinks", 3);
         long t0 = System.nanoTime();
         FuzzHarness.Report report = FuzzHarness.fuzz(start, count, seconds, shrinks, System.out);
