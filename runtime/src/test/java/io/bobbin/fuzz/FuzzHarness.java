@@ -54,22 +54,22 @@ import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
  * The differential fuzzer of Bobbin's transformation. For one seed it generates a program
- * ({@link ProgramGenerator}), compiles it in memory twice (as suspendable code, and as a baseline
- * with no {@code @Suspendable} mark, which the agent leaves alone), loads each copy through a fresh
- * class loader that serves the class bytes as resources (the agent reads supertypes that way), and
- * demands the same result and trace from:
+ * ({@link ProgramGenerator}), compiles it in memory, loads it through fresh class loaders that also
+ * serve the class bytes as resources (the agent reads supertypes that way), and demands:
  * <ol>
- *   <li>the baseline, run plainly (not instrumented);</li>
- *   <li>the instrumented program, run plainly outside any continuation;</li>
- *   <li>the instrumented program inside a {@link Continuation} that suspends at every point and is
- *       resumed until done, every Nth resume on another thread.</li>
+ *   <li>every instrumented class loads, links and initialises, and the agent says nothing;</li>
+ *   <li>every class the agent dumped passes ASM's {@link CheckClassAdapter#verify};</li>
+ *   <li>the same result and trace from the baseline (the same bytes without any {@code @Suspendable}
+ *       mark, which the agent leaves alone) run plainly, and from the instrumented program run
+ *       plainly, in a {@link Continuation} resumed until done (every Nth resume on another thread),
+ *       in a continuation nested three deep, and as one of two copies whose continuations are
+ *       resumed in turn.</li>
  * </ol>
- * It also loads and initialises every instrumented class (the JVM's verifier), fails on any agent
- * warning, and checks every class the agent dumped with ASM's {@link CheckClassAdapter#verify}.
- * A failure is shrunk (simpler settings from the same seed, then statements left out one by one)
- * and printed with its seed and smallest source.
+ * A failure is shrunk (smaller settings from the same seed, then whole statements, single
+ * statements and expressions left out or made plain) and printed with its seed and smallest source.
  *
- * <p>Run it long with {@code main}, or through {@code FuzzTest} with {@code -Dbobbin.fuzz.count=N}.
+ * <p>Run it long with {@link #main}, or through {@code FuzzTest} with {@code -Dbobbin.fuzz.count=N};
+ * see docs/fuzzing.md.
  */
 public final class FuzzHarness {
 

@@ -181,7 +181,6 @@ final class ProgramGenerator {
         }
     }
 
-    private final long seed;
     private final Settings settings;
     private final Set<Integer> skip;
     private final Set<Integer> simplify;
@@ -196,7 +195,6 @@ final class ProgramGenerator {
     private int budget;
 
     ProgramGenerator(long seed, Settings settings, Set<Integer> skip, Set<Integer> simplify) {
-        this.seed = seed;
         this.settings = settings;
         this.skip = skip;
         this.simplify = simplify;
