@@ -21,7 +21,7 @@ import java.util.Arrays;
  * spins for lambdas and method references, which {@link ForwarderCheck} recognises (once per pair).
  *
  * <p>Unwinding is by return, leaf first: each frame pushes its values and then its resume point.
- * Restoring goes root first, popping in reverse, so the two arrays are used as plain stacks. The
+ * Restoring goes root first, popping in reverse, so the arrays are used as plain stacks. The
  * arrays grow by doubling and are reused, so a suspend/resume that does not deepen the stack
  * allocates nothing.
  *
@@ -60,7 +60,8 @@ public final class FrameStack {
     /** Fault prefix: the method named after it holds a monitor at a suspension point. */
     public static final char MONITOR = 'M';
 
-    private static final long[] NO_PRIMS = new long[0];
+    private static final int[] NO_INTS = new int[0];
+    private static final long[] NO_LONGS = new long[0];
     private static final Object[] NO_REFS = new Object[0];
     private static final int FIRST_SIZE = 4;
 
@@ -96,11 +97,15 @@ public final class FrameStack {
     /** The suspension under way was forced by the torture mode: the continuation resumes it at once. */
     public boolean tortured;
 
-    // Allocated at the first suspension, and grown by doubling: a continuation that never suspends
-    // holds no arrays, and one that suspends at the same depth again allocates nothing.
-    private long[] prims = NO_PRIMS;
+    // Three stacks, by width: resume points, ints and floats; longs and doubles; references. Each is
+    // used in last-in-first-out order, so splitting them keeps every value in its place. Allocated at
+    // the first suspension and grown by doubling: a continuation that never suspends holds no arrays,
+    // and one that suspends at the same depth again allocates nothing.
+    private int[] ints = NO_INTS;
+    private long[] longs = NO_LONGS;
     private Object[] refs = NO_REFS;
-    private int psp;
+    private int isp;
+    private int lsp;
     private int rsp;
 
     private final Object owner;
@@ -172,13 +177,14 @@ public final class FrameStack {
 
     /** Whether frames are saved, waiting to be restored. */
     public boolean hasFrames() {
-        return psp != 0;
+        return isp != 0; // every saved frame pushed its resume point
     }
 
     /** Drops every saved frame (the continuation ended). */
     public void clear() {
         Arrays.fill(refs, 0, rsp, null);
-        psp = 0;
+        isp = 0;
+        lsp = 0;
         rsp = 0;
         mode = RUNNING;
         armed = 0;
@@ -286,19 +292,25 @@ public final class FrameStack {
     // ---- saving (capture), leaf frame first -------------------------------------------------
 
     public static void pushInt(int v, FrameStack s) {
-        s.pushPrim(v);
+        s.pushInt(v);
     }
 
     public static void pushFloat(float v, FrameStack s) {
-        s.pushPrim(Float.floatToRawIntBits(v));
+        s.pushInt(Float.floatToRawIntBits(v));
     }
 
     public static void pushLong(long v, FrameStack s) {
-        s.pushPrim(v);
+        long[] a = s.longs;
+        int i = s.lsp;
+        if (i == a.length) {
+            a = s.longs = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
+        }
+        a[i] = v;
+        s.lsp = i + 1;
     }
 
     public static void pushDouble(double v, FrameStack s) {
-        s.pushPrim(Double.doubleToRawLongBits(v));
+        pushLong(Double.doubleToRawLongBits(v), s);
     }
 
     public static void pushRef(Object v, FrameStack s) {
@@ -313,39 +325,39 @@ public final class FrameStack {
 
     /** Pushes the resume point of the frame just saved: the last thing a frame pushes. */
     public void pushPoint(int point) {
-        pushPrim(point);
+        pushInt(point);
     }
 
-    private void pushPrim(long v) {
-        long[] a = prims;
-        int i = psp;
+    private void pushInt(int v) {
+        int[] a = ints;
+        int i = isp;
         if (i == a.length) {
-            a = prims = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
+            a = ints = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
         }
         a[i] = v;
-        psp = i + 1;
+        isp = i + 1;
     }
 
     // ---- restoring, root frame first ------------------------------------------------------
 
     public int popPoint() {
-        return (int) prims[--psp];
+        return ints[--isp];
     }
 
     public int popInt() {
-        return (int) prims[--psp];
+        return ints[--isp];
     }
 
     public float popFloat() {
-        return Float.intBitsToFloat((int) prims[--psp]);
+        return Float.intBitsToFloat(ints[--isp]);
     }
 
     public long popLong() {
-        return prims[--psp];
+        return longs[--lsp];
     }
 
     public double popDouble() {
-        return Double.longBitsToDouble(prims[--psp]);
+        return Double.longBitsToDouble(longs[--lsp]);
     }
 
     public Object popRef() {
