@@ -1,0 +1,235 @@
+package io.bobbin.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The benchmark jar's entry point. The jar is its own Java agent: {@code java -jar bobbin-bench.jar}
+ * starts it (Launcher-Agent-Class), and every JVM this forks (JMH forks, memory runs) gets
+ * {@code -javaagent:<this jar>}.
+ *
+ * <pre>
+ *   suite  --out DIR [--bobbin-only] [--forks N] [--warmups N] [--iterations N] [--time S]
+ *          runs the suite on this JVM's JDK and writes DIR/results.tsv (+ DIR/jmh.json, DIR/env.txt)
+ *   report --results DIR   merges DIR/raw/jdk*&#47;results.tsv into DIR/results.md and DIR/chart.png
+ *   jmh    [JMH options]   plain JMH command line, with the agent and exports added to the forks
+ *   memory KIND COUNT      one memory measurement (continuation | virtual | platform), in this JVM
+ * </pre>
+ */
+public final class Main {
+    /** Options every forked JVM gets. */
+    static List<String> forkArgs() {
+        List<String> a = new ArrayList<>();
+        a.add("-javaagent:" + selfJar());
+        a.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");
+        a.add("-Xms1g");
+        a.add("-Xmx1g");
+        return a;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "suite":
+                suite(rest);
+                break;
+            case "report":
+                Report.main(rest);
+                break;
+            case "jmh": {
+                CommandLineOptions cl = new CommandLineOptions(rest);
+                List<String> jvmArgs = new ArrayList<>(forkArgs());
+                if (cl.getJvmArgsAppend().hasValue()) {
+                    jvmArgs.addAll(cl.getJvmArgsAppend().get());
+                }
+                Options o = new OptionsBuilder().parent(cl).jvmArgsAppend(jvmArgs.toArray(new String[0])).build();
+                new Runner(o).run();
+                break;
+            }
+            case "memory":
+                MemoryBench.main(rest);
+                break;
+            default:
+                usage();
+                System.exit(2);
+        }
+    }
+
+    private static void usage() {
+        System.out.println("usage: java -jar bobbin-bench.jar suite --out DIR [--bobbin-only] [--forks N] [--warmups N]"
+                + " [--iterations N] [--time SECONDS]\n"
+                + "       java -jar bobbin-bench.jar report --results DIR\n"
+                + "       java -jar bobbin-bench.jar jmh [JMH options, e.g. SwitchBench -f 1 -prof gc]\n"
+                + "       java -jar bobbin-bench.jar memory continuation|virtual|platform COUNT");
+    }
+
+    // ---- the suite ------------------------------------------------------------------------
+
+    private static void suite(String[] args) throws Exception {
+        Path out = null;
+        boolean bobbinOnly = false;
+        int forks = 1;
+        int warmups = 3;
+        int iterations = 5;
+        int time = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--out": out = Paths.get(args[++i]); break;
+                case "--bobbin-only": bobbinOnly = true; break;
+                case "--forks": forks = Integer.parseInt(args[++i]); break;
+                case "--warmups": warmups = Integer.parseInt(args[++i]); break;
+                case "--iterations": iterations = Integer.parseInt(args[++i]); break;
+                case "--time": time = Integer.parseInt(args[++i]); break;
+                default: throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (out == null) {
+            throw new IllegalArgumentException("--out DIR is required");
+        }
+        Files.createDirectories(out);
+        int jdk = Runtime.version().feature();
+        boolean jdkPeers = !bobbinOnly && jdk >= 21;
+        Map<String, String> rows = new TreeMap<>();
+
+        // JMH part
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include("io\\.bobbin\\.bench\\.SwitchBench\\.bobbin")
+                .include("io\\.bobbin\\.bench\\.ChainBench\\.")
+                .forks(forks).warmupIterations(warmups).measurementIterations(iterations)
+                .warmupTime(TimeValue.seconds(time)).measurementTime(TimeValue.seconds(time))
+                .jvmArgsAppend(forkArgs().toArray(new String[0]))
+                .resultFormat(ResultFormatType.JSON).result(out.resolve("jmh.json").toString())
+                .shouldFailOnError(true);
+        if (jdkPeers) {
+            b.include("io\\.bobbin\\.bench\\.SwitchBench\\.jdk");
+        }
+        Collection<RunResult> results = new Runner(b.build()).run();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark().replace("io.bobbin.bench.", "");
+            StringBuilder key = new StringBuilder(name);
+            for (String p : r.getParams().getParamsKeys()) {
+                key.append(':').append(p).append('=').append(r.getParams().getParam(p));
+            }
+            rows.put(key.toString(), String.format(Locale.ROOT, "%.3f\t%.3f\t%s", r.getPrimaryResult().getScore(),
+                    r.getPrimaryResult().getScoreError(), r.getPrimaryResult().getScoreUnit()));
+        }
+
+        // Memory: each kind in a fresh JVM.
+        List<String[]> memory = new ArrayList<>();
+        memory.add(new String[] {"continuation", "100000"});
+        if (jdkPeers) {
+            memory.add(new String[] {"virtual", "100000"});
+            memory.add(new String[] {"platform", "10000"});
+        }
+        for (String[] m : memory) {
+            String line = runChild(List.of("-Xms2g", "-Xmx2g"), "memory", m[0], m[1]);
+            String[] f = line.split("\t");
+            rows.put("Memory:" + f[1], String.format(Locale.ROOT, "%s\t0\tB/unit", f[3]));
+            rows.put("MemoryRss:" + f[1], String.format(Locale.ROOT, "%s\t0\tB/unit", f[4]));
+            System.out.println("memory " + m[0] + " x" + m[1] + ": " + f[3] + " heap B/unit, " + f[4] + " RSS B/unit");
+        }
+
+        StringBuilder tsv = new StringBuilder("# key\tscore\terror\tunit\n");
+        rows.forEach((k, v) -> tsv.append(k).append('\t').append(v).append('\n'));
+        Files.write(out.resolve("results.tsv"), tsv.toString().getBytes(StandardCharsets.UTF_8));
+        Files.write(out.resolve("env.txt"), environment().getBytes(StandardCharsets.UTF_8));
+        System.out.println("wrote " + out.resolve("results.tsv"));
+    }
+
+    /** Runs {@code Main args} in a fresh JVM (same JDK, with the agent); returns its RESULT line. */
+    static String runChild(List<String> jvmArgs, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-javaagent:" + selfJar());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(selfJar());
+        cmd.add(Main.class.getName());
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String result = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("RESULT\t")) {
+                    result = line;
+                } else {
+                    System.out.println("  | " + line);
+                }
+            }
+        }
+        int rc = p.waitFor();
+        if (result == null) {
+            throw new IllegalStateException("child " + String.join(" ", args) + " failed (exit " + rc + ")");
+        }
+        return result;
+    }
+
+    static String selfJar() {
+        try {
+            Path p = Paths.get(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(p)) {
+                return p.toAbsolutePath().toString();
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through
+        }
+        String jar = System.getProperty("bobbin.bench.jar");
+        if (jar == null) {
+            throw new IllegalStateException("run from bobbin-bench.jar, or set -Dbobbin.bench.jar=<path to it>");
+        }
+        return jar;
+    }
+
+    static String environment() {
+        StringBuilder s = new StringBuilder();
+        s.append("java.version=").append(System.getProperty("java.version")).append('\n');
+        s.append("java.vm=").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.vm.version")).append('\n');
+        s.append("os=").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
+                .append(' ').append(System.getProperty("os.arch")).append('\n');
+        s.append("cpus=").append(Runtime.getRuntime().availableProcessors()).append('\n');
+        try {
+            for (String l : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
+                if (l.startsWith("model name")) {
+                    s.append("cpu=").append(l.substring(l.indexOf(':') + 1).trim()).append('\n');
+                    break;
+                }
+            }
+            for (String l : Files.readAllLines(Paths.get("/proc/meminfo"))) {
+                if (l.startsWith("MemTotal")) {
+                    s.append("memory=").append(l.substring(l.indexOf(':') + 1).trim()).append('\n');
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return s.toString();
+    }
+
+}

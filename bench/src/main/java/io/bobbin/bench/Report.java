@@ -1,0 +1,309 @@
+package io.bobbin.bench;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Turns the suite's raw results ({@code DIR/raw/jdk25/results.tsv}, {@code DIR/raw/jdk17/results.tsv})
+ * into {@code DIR/results.md} (a Markdown table: Bobbin against its peer, the ratio and the goal of
+ * issue 6) and {@code DIR/chart.png} (bar charts made with XChart).
+ */
+public final class Report {
+    /** One measured value: score, error (99.9% CI half-width, 0 when unknown) and unit. */
+    static final class Value {
+        final double score;
+        final double error;
+        final String unit;
+
+        Value(double score, double error, String unit) {
+            this.score = score;
+            this.error = error;
+            this.unit = unit;
+        }
+    }
+
+    /** A row of the table: Bobbin against one peer. */
+    static final class Row {
+        final String benchmark;
+        final String bobbinKey;
+        final String peer;
+        final String peerKey;
+        /** Goal for bobbin/peer; NaN: none. */
+        final double goal;
+        /** true: the goal is "at most", false: "at least". */
+        final boolean atMost;
+
+        Row(String benchmark, String bobbinKey, String peer, String peerKey, double goal, boolean atMost) {
+            this.benchmark = benchmark;
+            this.bobbinKey = bobbinKey;
+            this.peer = peer;
+            this.peerKey = peerKey;
+            this.goal = goal;
+            this.atMost = atMost;
+        }
+    }
+
+    static final List<Row> ROWS = List.of(
+            new Row("1. switch, depth 1 (ns per suspend+resume)", "SwitchBench.bobbin:depth=1",
+                    "JDK internal Continuation", "SwitchBench.jdk:depth=1", 0.25, true),
+            new Row("1. switch, depth 10", "SwitchBench.bobbin:depth=10",
+                    "JDK internal Continuation", "SwitchBench.jdk:depth=10", 0.7, true),
+            new Row("1. switch, depth 50", "SwitchBench.bobbin:depth=50",
+                    "JDK internal Continuation", "SwitchBench.jdk:depth=50", Double.NaN, true),
+            new Row("3. memory, suspended continuation at depth 3 (heap bytes each)", "Memory:continuation",
+                    "sleeping virtual thread", "Memory:virtual", 0.3, true),
+            new Row("3. memory, suspended continuation at depth 3 (heap bytes each)", "Memory:continuation",
+                    "sleeping platform thread (heap only)", "Memory:platform", Double.NaN, true),
+            new Row("3. memory, suspended continuation at depth 3 (process RSS growth each)", "MemoryRss:continuation",
+                    "sleeping platform thread (RSS: its stack)", "MemoryRss:platform", Double.NaN, true),
+            new Row("5. 10-deep chain not suspending, outside a continuation (ns per call)",
+                    "ChainBench.instrumentedOutside", "same code uninstrumented", "ChainBench.plain", 1.1, true),
+            new Row("5. 10-deep chain not suspending, inside a continuation (ns per call)",
+                    "ChainBench.instrumentedInside", "same code uninstrumented, inside a continuation",
+                    "ChainBench.plainInside", 1.1, true),
+            new Row("5. 10-deep chain not suspending, inside a continuation (ns per call)",
+                    "ChainBench.instrumentedInside", "same code uninstrumented, on a plain thread",
+                    "ChainBench.plain", 1.1, true));
+
+    private Report() {}
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Paths.get("bench/results");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--results")) {
+                dir = Paths.get(args[++i]);
+            }
+        }
+        Map<String, Value> jdk25 = read(dir.resolve("raw/jdk25/results.tsv"));
+        Map<String, Value> jdk17 = read(dir.resolve("raw/jdk17/results.tsv"));
+        String env = readEnv(dir.resolve("raw/jdk25/env.txt"));
+        String env17 = readEnv(dir.resolve("raw/jdk17/env.txt"));
+
+        StringBuilder md = new StringBuilder();
+        md.append("# Bobbin benchmark results\n\n");
+        md.append("Made by `bench/run.sh`. Bobbin and each peer run in the same suite run, on the same machine.\n");
+        md.append("Ratio = Bobbin on JDK 25 / the peer on JDK 25 (lower is better); the goal is issue 6's.\n\n");
+        md.append("| benchmark | Bobbin, JDK 25 | Bobbin, JDK 17 | peer | peer, JDK 25 | ratio | goal | met |\n");
+        md.append("|---|---:|---:|---|---:|---:|---:|:---:|\n");
+        for (Row r : ROWS) {
+            Value b25 = jdk25.get(r.bobbinKey);
+            Value b17 = jdk17.get(r.bobbinKey);
+            Value p25 = jdk25.get(r.peerKey);
+            String ratio = "";
+            String met = "";
+            if (b25 != null && p25 != null && p25.score != 0) {
+                double q = b25.score / p25.score;
+                ratio = String.format(Locale.ROOT, "%.2f", q);
+                if (!Double.isNaN(r.goal)) {
+                    boolean ok = r.atMost ? q <= r.goal : q >= r.goal;
+                    met = ok ? "yes" : String.format(Locale.ROOT, "no (%.1f× the goal)", r.atMost ? q / r.goal : r.goal / q);
+                }
+            }
+            String goal = Double.isNaN(r.goal) ? "" : (r.atMost ? "≤ " : "≥ ") + fmt(r.goal) + "×";
+            md.append("| ").append(r.benchmark).append(" | ").append(cell(b25)).append(" | ").append(cell(b17))
+                    .append(" | ").append(r.peer).append(" | ").append(cell(p25)).append(" | ").append(ratio)
+                    .append(" | ").append(goal).append(" | ").append(met).append(" |\n");
+        }
+        md.append("\nValues are JMH averages ± the 99.9% confidence half-width where JMH gives one; memory is")
+                .append(" (heap used after GC with all units suspended − before) / count, in a fresh JVM per kind.\n\n");
+        md.append("![benchmark chart](chart.png)\n\n");
+        md.append("## Machine\n\n```\n").append(env).append("```\n");
+        if (!env17.isEmpty()) {
+            md.append("\nJDK 17 run:\n\n```\n").append(env17).append("```\n");
+        }
+        Files.write(dir.resolve("results.md"), md.toString().getBytes(StandardCharsets.UTF_8));
+
+        List<CategoryChart> charts = new ArrayList<>();
+        charts.add(switchChart(jdk25, jdk17));
+        charts.add(chainChart(jdk25, jdk17));
+        charts.add(memoryChart(jdk25, jdk17));
+        charts.add(ratioChart(jdk25));
+        writeGrid(charts, dir.resolve("chart.png"));
+        System.out.println("wrote " + dir.resolve("results.md") + " and " + dir.resolve("chart.png"));
+    }
+
+    // ---- charts --------------------------------------------------------------------------
+
+    private static CategoryChart chart(String title, String yTitle) {
+        CategoryChart c = new CategoryChartBuilder().width(700).height(440).title(title).yAxisTitle(yTitle).build();
+        Styler s = c.getStyler();
+        s.setLegendPosition(Styler.LegendPosition.InsideNW);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        c.getStyler().setLabelsVisible(true);
+        c.getStyler().setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        c.getStyler().setLabelsFontColorAutomaticEnabled(false);
+        c.getStyler().setLabelsFontColor(Color.DARK_GRAY);
+        c.getStyler().setLabelsPosition(0.95);
+        c.getStyler().setDecimalPattern("#,##0.#");
+        c.getStyler().setOverlapped(false);
+        return c;
+    }
+
+    private static double v(Map<String, Value> m, String key) {
+        Value x = m.get(key);
+        return x == null ? 0 : x.score;
+    }
+
+    private static CategoryChart switchChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
+        CategoryChart c = chart("1. Switch: suspend + resume (ns, lower is better)", "ns per round trip");
+        List<String> depths = List.of("depth 1", "depth 10", "depth 50");
+        List<Double> b25 = new ArrayList<>(), b17 = new ArrayList<>(), j25 = new ArrayList<>();
+        for (String d : List.of("1", "10", "50")) {
+            b25.add(v(jdk25, "SwitchBench.bobbin:depth=" + d));
+            b17.add(v(jdk17, "SwitchBench.bobbin:depth=" + d));
+            j25.add(v(jdk25, "SwitchBench.jdk:depth=" + d));
+        }
+        c.addSeries("Bobbin (JDK 25)", depths, b25);
+        c.addSeries("Bobbin (JDK 17)", depths, b17);
+        c.addSeries("JDK internal Continuation (25)", depths, j25);
+        return c;
+    }
+
+    private static CategoryChart chainChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
+        CategoryChart c = chart("5. 10-deep call chain, not suspending (ns per call)", "ns per call");
+        List<String> cats = List.of("plain thread", "inside a continuation");
+        c.addSeries("uninstrumented (JDK 25)", cats,
+                List.of(v(jdk25, "ChainBench.plain"), v(jdk25, "ChainBench.plainInside")));
+        c.addSeries("instrumented (JDK 25)", cats,
+                List.of(v(jdk25, "ChainBench.instrumentedOutside"), v(jdk25, "ChainBench.instrumentedInside")));
+        c.addSeries("uninstrumented (JDK 17)", cats,
+                List.of(v(jdk17, "ChainBench.plain"), v(jdk17, "ChainBench.plainInside")));
+        c.addSeries("instrumented (JDK 17)", cats,
+                List.of(v(jdk17, "ChainBench.instrumentedOutside"), v(jdk17, "ChainBench.instrumentedInside")));
+        return c;
+    }
+
+    private static CategoryChart memoryChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
+        CategoryChart c = chart("3. Heap per suspended unit, call depth 3 (bytes)", "heap bytes each");
+        List<String> cats = List.of("Bobbin continuation", "virtual thread", "platform thread (heap)");
+        c.addSeries("JDK 25", cats, List.of(v(jdk25, "Memory:continuation"), v(jdk25, "Memory:virtual"),
+                v(jdk25, "Memory:platform")));
+        c.addSeries("JDK 17", cats, List.of(v(jdk17, "Memory:continuation"), 0.0, 0.0));
+        return c;
+    }
+
+    private static CategoryChart ratioChart(Map<String, Value> jdk25) {
+        CategoryChart c = chart("Bobbin / peer on JDK 25 against the goal (lower is better)", "ratio");
+        Map<String, double[]> pts = new LinkedHashMap<>();
+        for (Row r : ROWS) {
+            if (Double.isNaN(r.goal) || !r.atMost) {
+                continue;
+            }
+            Value b = jdk25.get(r.bobbinKey);
+            Value p = jdk25.get(r.peerKey);
+            if (b == null || p == null || p.score == 0) {
+                continue;
+            }
+            String label = shortLabel(r);
+            pts.putIfAbsent(label, new double[] {b.score / p.score, r.goal});
+        }
+        List<String> cats = new ArrayList<>(pts.keySet());
+        List<Double> ratio = new ArrayList<>(), goal = new ArrayList<>();
+        for (double[] x : pts.values()) {
+            ratio.add(x[0]);
+            goal.add(x[1]);
+        }
+        if (cats.isEmpty()) {
+            cats.add("none");
+            ratio.add(0.0);
+            goal.add(0.0);
+        }
+        c.addSeries("Bobbin / peer", cats, ratio);
+        c.addSeries("goal (at most)", cats, goal);
+        c.getStyler().setDecimalPattern("0.00");
+        c.getStyler().setXAxisLabelRotation(20);
+        return c;
+    }
+
+    private static String shortLabel(Row r) {
+        String b = r.benchmark;
+        if (b.startsWith("1.")) {
+            return "switch " + b.replaceAll(".*depth (\\d+).*", "d$1");
+        }
+        if (b.startsWith("3.")) {
+            return "memory";
+        }
+        if (b.startsWith("5.")) {
+            return b.contains("outside") ? "chain outside" : "chain inside";
+        }
+        return b.length() > 18 ? b.substring(0, 18) : b;
+    }
+
+    private static void writeGrid(List<CategoryChart> charts, Path file) throws IOException {
+        int cols = 2;
+        int rows = (charts.size() + cols - 1) / cols;
+        int w = charts.get(0).getWidth();
+        int h = charts.get(0).getHeight();
+        BufferedImage grid = new BufferedImage(cols * w, rows * h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+        for (int i = 0; i < charts.size(); i++) {
+            BufferedImage img = BitmapEncoder.getBufferedImage(charts.get(i));
+            g.drawImage(img, (i % cols) * w, (i / cols) * h, null);
+        }
+        g.dispose();
+        ImageIO.write(grid, "png", file.toFile());
+    }
+
+    // ---- reading -------------------------------------------------------------------------
+
+    static Map<String, Value> read(Path tsv) throws IOException {
+        Map<String, Value> m = new LinkedHashMap<>();
+        if (!Files.exists(tsv)) {
+            return m;
+        }
+        for (String line : Files.readAllLines(tsv, StandardCharsets.UTF_8)) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split("\t");
+            m.put(f[0], new Value(Double.parseDouble(f[1]), Double.parseDouble(f[2]), f[3]));
+        }
+        return m;
+    }
+
+    private static String readEnv(Path p) throws IOException {
+        return Files.exists(p) ? new String(Files.readAllBytes(p), StandardCharsets.UTF_8) : "";
+    }
+
+    private static String cell(Value v) {
+        if (v == null) {
+            return "–";
+        }
+        String unit = v.unit.replace("ns/op", "ns").replace("B/unit", "B");
+        if (v.error > 0 && !Double.isNaN(v.error)) {
+            return fmt(v.score) + " ± " + fmt(v.error) + " " + unit;
+        }
+        return fmt(v.score) + " " + unit;
+    }
+
+    static String fmt(double d) {
+        if (Math.abs(d) >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", d);
+        }
+        if (Math.abs(d) >= 10) {
+            return String.format(Locale.ROOT, "%.1f", d);
+        }
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+}
