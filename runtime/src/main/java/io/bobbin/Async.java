@@ -1,0 +1,204 @@
+package io.bobbin;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What a task does: spawn other tasks and wait, without blocking its loop, for time to pass, for
+ * blocking work, for a future, for a channel. Each waiting method is a suspension point: if the
+ * task has been cancelled (or its {@link #withTimeout} has expired) it throws
+ * {@link CancellationException} there, once.
+ *
+ * <p>The same code runs in a task or in plain code. On a thread that runs no event loop, every
+ * method but {@link #spawn} behaves as if it ran on a private loop of its own for the length of the
+ * call: the calling thread simply blocks. On a loop's thread outside a task (a callback), or inside
+ * a generator or bare {@link Continuation} nested in a task, they throw
+ * {@link IllegalStateException}: waiting there would stall the loop.
+ */
+public final class Async {
+    private Async() {}
+
+    /**
+     * Adds a task running {@code body} to the current loop, at the back of its ready queue; the
+     * body does not run at once.
+     *
+     * @throws IllegalStateException outside a task of an event loop
+     */
+    public static <T> Task<T> spawn(SuspendableCallable<T> body) {
+        Objects.requireNonNull(body, "body");
+        LoopTask<?> t = Scheduler.currentTask("Async.spawn()");
+        if (t == null) {
+            throw new IllegalStateException("Async.spawn() called outside of any event loop task;"
+                    + " start one with EventLoop.run(...), or use EventLoop.spawn(...)");
+        }
+        return t.loop.spawn(body);
+    }
+
+    /**
+     * The task running this code, or {@code null} outside a task (plain code, a loop's callback, or a
+     * generator or continuation nested in a task). Never throws.
+     */
+    public static Task<?> currentTask() {
+        Continuation c = Continuation.current();
+        return c != null && c.attachment instanceof LoopTask ? (LoopTask<?>) c.attachment : null;
+    }
+
+    /**
+     * Lets every other ready task run once, then goes on: the task goes to the back of the ready
+     * queue. In plain code, {@link Thread#yield()}.
+     */
+    @Suspendable
+    public static void yieldNow() {
+        LoopTask<?> t = Scheduler.currentTask("Async.yieldNow()");
+        if (t == null) {
+            Thread.yield();
+            return;
+        }
+        t.checkInterrupt();
+        Continuation.suspend(); // a suspension without a wait: the loop queues the task again
+        t.checkInterrupt();
+    }
+
+    /**
+     * Suspends the task for at least {@code duration}; other tasks run meanwhile. Zero or negative
+     * behaves as {@link #yieldNow()}. In plain code the thread sleeps (an interrupt ends the sleep
+     * with {@link CancellationException}, the interrupt status kept).
+     */
+    @Suspendable
+    public static void sleep(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        LoopTask<?> t = Scheduler.currentTask("Async.sleep()");
+        if (t == null) {
+            PlainCode.sleep(duration);
+            return;
+        }
+        if (duration.isZero() || duration.isNegative()) {
+            yieldNow();
+            return;
+        }
+        Scheduler.park(t, new TimerWait(t, t.loop.scheduler.deadlineAfter(duration)));
+    }
+
+    /**
+     * Runs {@code work} on the loop's elastic thread pool and suspends the task until it is done;
+     * returns its result or rethrows its exception as it is. A task cancelled meanwhile is released
+     * at once and the pool thread is interrupted. In plain code, runs {@code work} on the calling thread.
+     */
+    @Suspendable
+    public static <T> T blocking(Callable<T> work) throws Exception {
+        Objects.requireNonNull(work, "work");
+        LoopTask<?> t = Scheduler.currentTask("Async.blocking()");
+        if (t == null) {
+            return work.call();
+        }
+        CompletionWait.OnPool<T> wait = new CompletionWait.OnPool<>(t, work);
+        Scheduler.park(t, wait);
+        return wait.outcome();
+    }
+
+    /**
+     * Suspends until {@code stage} completes; returns its value or rethrows its exception, unwrapped
+     * from {@code CompletionException}/{@code ExecutionException}. A cancelled task leaves the stage
+     * alone. In plain code the thread waits.
+     */
+    @Suspendable
+    public static <T> T await(CompletionStage<T> stage) throws Exception {
+        Objects.requireNonNull(stage, "stage");
+        LoopTask<?> t = Scheduler.currentTask("Async.await()");
+        if (t == null) {
+            return PlainCode.await(stage);
+        }
+        CompletionWait.OnStage<T> wait = new CompletionWait.OnStage<>(t, stage);
+        Scheduler.park(t, wait);
+        return wait.outcome();
+    }
+
+    /**
+     * Suspends until the non-blocking {@code channel} can be read (or accepted from).
+     *
+     * @throws IllegalArgumentException if the channel is in blocking mode
+     * @throws IllegalStateException if another task waits for the channel to be readable
+     * @throws ClosedChannelException if the channel is closed, or closed during the wait
+     */
+    @Suspendable
+    public static void readable(SelectableChannel channel) throws IOException {
+        ready(channel, false);
+    }
+
+    /**
+     * Suspends until the non-blocking {@code channel} can be written (or has connected).
+     *
+     * @throws IllegalArgumentException if the channel is in blocking mode
+     * @throws IllegalStateException if another task waits for the channel to be writable
+     * @throws ClosedChannelException if the channel is closed, or closed during the wait
+     */
+    @Suspendable
+    public static void writable(SelectableChannel channel) throws IOException {
+        ready(channel, true);
+    }
+
+    @Suspendable
+    private static void ready(SelectableChannel channel, boolean write) throws IOException {
+        Objects.requireNonNull(channel, "channel");
+        LoopTask<?> t = Scheduler.currentTask(write ? "Async.writable()" : "Async.readable()");
+        if (t == null) {
+            PlainCode.awaitReady(channel, write);
+            return;
+        }
+        t.loop.io().await(t, channel, write);
+    }
+
+    /**
+     * Runs {@code body} in the calling task. If it has not ended within {@code limit}, it is
+     * cancelled at its suspension point, its {@code finally} blocks run, and then
+     * {@link TimeoutException} is thrown; the task goes on normally after that. Only this call's own
+     * expiry becomes a {@code TimeoutException}: an outer timeout or a {@link Task#cancel()} passes
+     * through as {@link CancellationException}. A body that swallows the cancellation and returns has
+     * its value returned. A zero or negative limit expires at the body's first suspension point.
+     * In plain code, the body runs on a private loop for the length of the call.
+     */
+    @Suspendable
+    public static <T> T withTimeout(Duration limit, SuspendableCallable<T> body) throws Exception {
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(body, "body");
+        LoopTask<?> t = Scheduler.currentTask("Async.withTimeout()");
+        if (t == null) {
+            return EventLoop.run(() -> withTimeout(limit, body));
+        }
+        Scheduler s = t.loop.scheduler;
+        TimeoutScope scope = new TimeoutScope(limit, t.scopes);
+        t.scopes = scope;
+        if (limit.isZero() || limit.isNegative()) {
+            scope.expired = true;
+        } else {
+            scope.timer = s.timers.add(s.deadlineAfter(limit), () -> {
+                scope.expired = true;
+                if (t.scopes != null) { // still inside the task's scopes: interrupt its wait
+                    s.interrupt(t);
+                }
+            });
+        }
+        try {
+            return body.call();
+        } catch (CancellationException e) {
+            if (e == scope.delivered) {
+                TimeoutException te = new TimeoutException("the body did not end within " + limit);
+                te.initCause(e);
+                throw te;
+            }
+            throw e;
+        } finally {
+            if (scope.timer != null) {
+                s.timers.remove(scope.timer);
+            }
+            t.scopes = scope.outer;
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.bobbin;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The I/O half of an {@link EventLoop}: its {@link Selector}, the registrations of the channels its
+ * tasks wait on, and the {@link WakeupChannel} through which other threads wake it.
+ *
+ * <p>A channel is registered once, the first time a task waits on it, and its key is reused: its
+ * interest ops follow the tasks that wait on it (at most one for reading, one for writing). A channel
+ * closed while a task waits on it wakes that task, which then throws {@link ClosedChannelException}:
+ * closing cancels the key, and after each select the poller notices keys that went away.
+ *
+ * <p>Threads: the loop's thread only (but {@link WakeupChannel#wakeup()}). A channel closed by another
+ * thread is noticed at the loop's next wake-up.
+ */
+final class IoPoller implements AutoCloseable {
+    private final Selector selector;
+    private final WakeupChannel wakeup;
+    private final Map<SelectableChannel, ChannelWatch> watches = new HashMap<>();
+
+    IoPoller(WakeupChannel wakeup) throws IOException {
+        this.wakeup = wakeup;
+        this.selector = Selector.open();
+        try {
+            wakeup.register(selector);
+        } catch (IOException | RuntimeException e) {
+            selector.close();
+            throw e;
+        }
+    }
+
+    /** The waits on one registered channel; the attachment of its key. */
+    static final class ChannelWatch {
+        final SelectableChannel channel;
+        final SelectionKey key;
+        ChannelWait reader;
+        ChannelWait writer;
+
+        ChannelWatch(SelectableChannel channel, SelectionKey key) {
+            this.channel = channel;
+            this.key = key;
+        }
+
+        void updateInterest() {
+            int ops = 0;
+            if (reader != null) {
+                ops |= reader.ops;
+            }
+            if (writer != null) {
+                ops |= writer.ops;
+            }
+            key.interestOps(ops);
+        }
+    }
+
+    /** A task waiting for one readiness of one channel. */
+    final class ChannelWait extends Wait {
+        final ChannelWatch watch;
+        final boolean write;
+        final int ops;
+        boolean closed;
+
+        ChannelWait(LoopTask<?> task, ChannelWatch watch, boolean write) {
+            super(task);
+            this.watch = watch;
+            this.write = write;
+            SelectableChannel ch = watch.channel;
+            if (write) {
+                this.ops = ch instanceof SocketChannel && ((SocketChannel) ch).isConnectionPending()
+                        ? SelectionKey.OP_CONNECT : ch.validOps() & SelectionKey.OP_WRITE;
+            } else {
+                this.ops = ch instanceof ServerSocketChannel ? SelectionKey.OP_ACCEPT : ch.validOps() & SelectionKey.OP_READ;
+            }
+        }
+
+        @Override
+        void arm() {
+            if (write) {
+                watch.writer = this;
+            } else {
+                watch.reader = this;
+            }
+            try {
+                watch.updateInterest();
+            } catch (CancelledKeyException e) {
+                closed = true;
+                task.loop.scheduler.wake(task, this);
+            }
+        }
+
+        @Override
+        void abort() {
+            leave();
+        }
+
+        /** Takes this wait off its channel. */
+        void leave() {
+            if (write ? watch.writer == this : watch.reader == this) {
+                if (write) {
+                    watch.writer = null;
+                } else {
+                    watch.reader = null;
+                }
+                if (watch.key.isValid()) {
+                    try {
+                        watch.updateInterest();
+                    } catch (CancelledKeyException ignored) {
+                        // closed meanwhile: the sweep drops it
+                    }
+                }
+            }
+        }
+    }
+
+    /** Parks {@code task} until {@code channel} is ready to read/accept, or write/connect. */
+    @Suspendable
+    void await(LoopTask<?> task, SelectableChannel channel, boolean write) throws IOException {
+        if (channel.isBlocking()) {
+            throw new IllegalArgumentException("the channel is in blocking mode; configureBlocking(false) first: " + channel);
+        }
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        ChannelWatch w = watch(channel);
+        ChannelWait other = write ? w.writer : w.reader;
+        if (other != null) {
+            throw new IllegalStateException("task " + other.task + " already waits for this channel to be "
+                    + (write ? "writable" : "readable") + "; two tasks cannot wait for the same readiness of one channel: "
+                    + channel);
+        }
+        ChannelWait wait = new ChannelWait(task, w, write);
+        Scheduler.park(task, wait);
+        if (wait.closed || !channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** The channel's registration with this selector, made on first use. */
+    private ChannelWatch watch(SelectableChannel channel) throws IOException {
+        ChannelWatch w = watches.get(channel);
+        if (w != null && w.key.isValid()) {
+            return w;
+        }
+        if (w != null) {
+            sweepClosed(); // a stale key: drop it (and let the selector deregister it) before registering anew
+            selector.selectNow();
+            handleSelected();
+        }
+        SelectionKey key = channel.register(selector, 0);
+        w = new ChannelWatch(channel, key);
+        key.attach(w);
+        watches.put(channel, w);
+        return w;
+    }
+
+    /**
+     * Waits for readiness: {@code timeoutMillis} 0 means do not block, -1 means until woken. When
+     * tasks ran since the last select ({@code tasksRan}), it first looks without blocking, so that
+     * channels they closed are noticed before the loop goes to sleep.
+     */
+    void poll(long timeoutMillis, boolean tasksRan) throws IOException {
+        int n = 0;
+        if (timeoutMillis == 0 || tasksRan) {
+            n = selector.selectNow();
+            if (n > 0 || timeoutMillis == 0 || sweepIfKeysWentAway()) {
+                handleSelected();
+                return;
+            }
+        }
+        if (timeoutMillis < 0) {
+            selector.select();
+        } else {
+            selector.select(timeoutMillis);
+        }
+        handleSelected();
+        sweepIfKeysWentAway();
+    }
+
+    private void handleSelected() {
+        Set<SelectionKey> selected = selector.selectedKeys();
+        if (selected.isEmpty()) {
+            return;
+        }
+        Iterator<SelectionKey> it = selected.iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            Object a = key.attachment();
+            if (a == wakeup) {
+                wakeup.drain();
+                continue;
+            }
+            ChannelWatch w = (ChannelWatch) a;
+            if (!key.isValid()) {
+                continue; // the sweep handles it
+            }
+            int ready = key.readyOps();
+            if (w.reader != null && (ready & w.reader.ops) != 0) {
+                ChannelWait r = w.reader;
+                r.leave();
+                r.task.loop.scheduler.wake(r.task, r);
+            }
+            if (w.writer != null && (ready & w.writer.ops) != 0) {
+                ChannelWait wr = w.writer;
+                wr.leave();
+                wr.task.loop.scheduler.wake(wr.task, wr);
+            }
+        }
+    }
+
+    /** If the selector holds fewer keys than we watch, some channels were closed: wake their waiters. */
+    private boolean sweepIfKeysWentAway() {
+        if (selector.keys().size() == watches.size() + 1) {
+            return false;
+        }
+        return sweepClosed();
+    }
+
+    private boolean sweepClosed() {
+        boolean woke = false;
+        Iterator<ChannelWatch> it = watches.values().iterator();
+        while (it.hasNext()) {
+            ChannelWatch w = it.next();
+            if (w.key.isValid()) {
+                continue;
+            }
+            it.remove();
+            for (ChannelWait cw : new ChannelWait[] {w.reader, w.writer}) {
+                if (cw != null) {
+                    cw.closed = true;
+                    cw.task.loop.scheduler.wake(cw.task, cw);
+                    woke = true;
+                }
+            }
+            w.reader = null;
+            w.writer = null;
+        }
+        return woke;
+    }
+
+    /** Channels registered now (for tests and diagnostics). */
+    int registeredChannels() {
+        return watches.size();
+    }
+
+    @Override
+    public void close() {
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+        watches.clear();
+    }
+}

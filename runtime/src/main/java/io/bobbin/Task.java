@@ -1,0 +1,70 @@
+package io.bobbin;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A unit of work running on an {@link EventLoop}: the handle that {@link Async#spawn} and
+ * {@link EventLoop#spawn} return.
+ *
+ * <p>Threads: every method may be called from any thread. {@link #join()} suspends when called
+ * from a task (of any loop) and blocks the calling thread in plain code; it throws
+ * {@link IllegalStateException} on a loop's thread outside a task (a callback), or inside a
+ * generator or bare {@link Continuation} nested in a task.
+ */
+public interface Task<T> {
+    /**
+     * Waits until the task has ended and returns its result, or rethrows its exception as it is.
+     *
+     * @throws CancellationException if the task was cancelled (or if the calling task is cancelled
+     *     while it waits)
+     * @throws IllegalStateException on a loop's thread outside a task, or when a task joins itself
+     */
+    @Suspendable
+    T join() throws Exception;
+
+    /**
+     * Asks for the task to be cancelled: its current (or next) suspension point throws
+     * {@link CancellationException} inside it, once, so that its {@code finally} blocks run. A task
+     * that never started never runs. May be called from any thread.
+     *
+     * @return {@code true} when this call asked for the cancellation; {@code false} if the task had
+     *     ended or its cancellation was asked already
+     */
+    boolean cancel();
+
+    /** Whether the body has ended (normally, by an exception, or by a cancellation). */
+    boolean isDone();
+
+    /** Whether the task has ended with a {@link CancellationException}. */
+    boolean isCancelled();
+
+    /**
+     * The result of a task that has ended normally.
+     *
+     * @throws IllegalStateException if the task has not ended, or ended by an exception
+     */
+    T resultNow();
+
+    /**
+     * The exception a task ended with ({@link CancellationException} for a cancelled task).
+     *
+     * @throws IllegalStateException if the task has not ended, or ended normally
+     */
+    Throwable exceptionNow();
+
+    /**
+     * Calls {@code callback} with this task once it has ended: at once on the calling thread if it
+     * has ended already, otherwise on the thread of the task's loop, right as the task ends. The
+     * callback must not block; an exception it throws is logged and otherwise ignored. Callbacks
+     * run in the order they were added.
+     */
+    void whenDone(Consumer<? super Task<T>> callback);
+
+    /**
+     * A future that completes with the task's outcome: its result, its exception, or (cancelled)
+     * a {@link CancellationException}. Completing or cancelling the future does not affect the task.
+     */
+    CompletableFuture<T> toCompletableFuture();
+}
