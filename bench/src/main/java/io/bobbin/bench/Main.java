@@ -64,15 +64,24 @@ public final class Main {
             case "jmh": {
                 CommandLineOptions cl = new CommandLineOptions(rest);
                 List<String> jvmArgs = new ArrayList<>(forkArgs());
-                if (cl.getJvmArgsAppend().hasValue()) {
-                    jvmArgs.addAll(cl.getJvmArgsAppend().get());
+                if (cl.getJvmArgsPrepend().hasValue()) {
+                    jvmArgs.addAll(cl.getJvmArgsPrepend().get());
                 }
-                Options o = new OptionsBuilder().parent(cl).jvmArgsAppend(jvmArgs.toArray(new String[0])).build();
+                Options o = new OptionsBuilder().parent(cl).jvmArgsPrepend(jvmArgs.toArray(new String[0])).build();
                 new Runner(o).run();
                 break;
             }
             case "memory":
                 MemoryBench.main(rest);
+                break;
+            case "sleepers":
+                Sleepers.main(rest);
+                break;
+            case "load-classes":
+                AgentCost.loadClasses();
+                break;
+            case "hello":
+                AgentCost.Hello.main(rest);
                 break;
             default:
                 usage();
@@ -120,13 +129,17 @@ public final class Main {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("io\\.bobbin\\.bench\\.SwitchBench\\.bobbin")
                 .include("io\\.bobbin\\.bench\\.ChainBench\\.")
+                .include("io\\.bobbin\\.bench\\.TaskSwitchBench\\.bobbin")
+                .include("io\\.bobbin\\.bench\\.PoolBridgeBench\\.bobbin")
                 .forks(forks).warmupIterations(warmups).measurementIterations(iterations)
                 .warmupTime(TimeValue.seconds(time)).measurementTime(TimeValue.seconds(time))
-                .jvmArgsAppend(forkArgs().toArray(new String[0]))
+                .jvmArgsPrepend(forkArgs().toArray(new String[0]))
                 .resultFormat(ResultFormatType.JSON).result(out.resolve("jmh.json").toString())
                 .shouldFailOnError(true);
         if (jdkPeers) {
             b.include("io\\.bobbin\\.bench\\.SwitchBench\\.jdk");
+            b.include("io\\.bobbin\\.bench\\.TaskSwitchBench\\.(virtual|platform)");
+            b.include("io\\.bobbin\\.bench\\.PoolBridgeBench\\.(completableFuture|virtualDirect)");
         }
         Collection<RunResult> results = new Runner(b.build()).run();
         for (RunResult r : results) {
@@ -139,20 +152,46 @@ public final class Main {
                     r.getPrimaryResult().getScoreError(), r.getPrimaryResult().getScoreUnit()));
         }
 
-        // Memory: each kind in a fresh JVM.
+        // Memory: each kind in a fresh JVM, median of three.
         List<String[]> memory = new ArrayList<>();
         memory.add(new String[] {"continuation", "100000"});
+        memory.add(new String[] {"task", "100000"});
         if (jdkPeers) {
             memory.add(new String[] {"virtual", "100000"});
             memory.add(new String[] {"platform", "10000"});
         }
         for (String[] m : memory) {
-            String line = runChild(List.of("-Xms2g", "-Xmx2g"), "memory", m[0], m[1]);
-            String[] f = line.split("\t");
-            rows.put("Memory:" + f[1], String.format(Locale.ROOT, "%s\t0\tB/unit", f[3]));
-            rows.put("MemoryRss:" + f[1], String.format(Locale.ROOT, "%s\t0\tB/unit", f[4]));
-            System.out.println("memory " + m[0] + " x" + m[1] + ": " + f[3] + " heap B/unit, " + f[4] + " RSS B/unit");
+            double[] heap = new double[3];
+            double[] rss = new double[3];
+            for (int i = 0; i < 3; i++) {
+                String[] f = runChild(List.of("-Xms2g", "-Xmx2g"), true, "memory", m[0], m[1]).split("\t");
+                heap[i] = Double.parseDouble(f[3]);
+                rss[i] = Double.parseDouble(f[4]);
+            }
+            Arrays.sort(heap);
+            Arrays.sort(rss);
+            rows.put("Memory:" + m[0], String.format(Locale.ROOT, "%.1f\t0\tB/unit", heap[1]));
+            rows.put("MemoryRss:" + m[0], String.format(Locale.ROOT, "%.1f\t0\tB/unit", rss[1]));
+            System.out.printf(Locale.ROOT, "memory %s x%s: %.1f heap B/unit, %.1f RSS B/unit (medians of 3)%n",
+                    m[0], m[1], heap[1], rss[1]);
         }
+
+        // A million sleepers: each kind in a fresh JVM.
+        List<String> sleepers = new ArrayList<>(List.of("task"));
+        if (jdkPeers) {
+            sleepers.add("virtual");
+        }
+        for (String kind : sleepers) {
+            String[] f = runChild(List.of("-Xms4g", "-Xmx4g"), true, "sleepers", kind, "1000000").split("\t");
+            rows.put("Sleepers:" + kind + ":spawn", f[3] + "\t0\tms");
+            rows.put("Sleepers:" + kind + ":done", f[4] + "\t0\tms");
+            rows.put("Sleepers:" + kind + ":peakHeap", f[5] + "\t0\tMB");
+            System.out.println("sleepers " + kind + " x1000000: spawn " + f[3] + " ms, all done " + f[4]
+                    + " ms, peak heap " + f[5] + " MB");
+        }
+
+        // Agent cost.
+        rows.putAll(AgentCost.measure());
 
         StringBuilder tsv = new StringBuilder("# key\tscore\terror\tunit\n");
         rows.forEach((k, v) -> tsv.append(k).append('\t').append(v).append('\n'));
@@ -163,9 +202,16 @@ public final class Main {
 
     /** Runs {@code Main args} in a fresh JVM (same JDK, with the agent); returns its RESULT line. */
     static String runChild(List<String> jvmArgs, String... args) throws IOException, InterruptedException {
+        return runChild(jvmArgs, true, args);
+    }
+
+    /** Runs {@code Main args} in a fresh JVM of the same JDK, with the agent or not; returns its RESULT line. */
+    static String runChild(List<String> jvmArgs, boolean agent, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-javaagent:" + selfJar());
+        if (agent) {
+            cmd.add("-javaagent:" + selfJar());
+        }
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(selfJar());
@@ -213,6 +259,13 @@ public final class Main {
         s.append("os=").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
                 .append(' ').append(System.getProperty("os.arch")).append('\n');
         s.append("cpus=").append(Runtime.getRuntime().availableProcessors()).append('\n');
+        try {
+            s.append("loadavg at the end (1/5/15 min, other work on the machine)=")
+                    .append(new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.UTF_8).trim())
+                    .append('\n');
+        } catch (IOException e) {
+            // not Linux
+        }
         try {
             for (String l : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
                 if (l.startsWith("model name")) {

@@ -29,6 +29,10 @@ public final class MemoryBench {
     public static void main(String[] args) throws Exception {
         String kind = args[0];
         int count = Integer.parseInt(args[1]);
+        if (kind.equals("task")) {
+            tasks(count);
+            return;
+        }
         Object[] keep = new Object[count];
         // Warm up the code paths (class loading, JIT, the scheduler's threads) outside the measurement.
         run(kind, new Object[Math.min(count, 200)], Math.min(count, 200));
@@ -44,8 +48,45 @@ public final class MemoryBench {
         System.out.printf(Locale.ROOT, "RESULT\t%s\t%d\t%.1f\t%.1f\t%.1f%n", kind, count, perUnit, rssPerUnit,
                 (t1 - t0) / 1e6);
         System.out.flush();
+        histogram();
         java.lang.ref.Reference.reachabilityFence(keep);
         Runtime.getRuntime().halt(0); // sleeping threads would keep the JVM alive
+    }
+
+    /**
+     * Tasks sleeping on an event loop 3 frames deep ({@link SleepFrames#down}); measured from the
+     * loop's main task once every task has run up to its sleep (FIFO: one {@code yieldNow()} lets them
+     * all run once). The loop itself (selector, wakeup channel) is in the baseline.
+     */
+    private static void tasks(int count) throws Exception {
+        io.bobbin.EventLoop.run(() -> {
+            Object[] keep = new Object[count];
+            spawnSleepers(new Object[Math.min(200, count)], Math.min(200, count)); // warm-up, in the baseline
+            io.bobbin.Async.yieldNow();
+            long before = usedAfterGc();
+            long rssBefore = rss();
+            long t0 = System.nanoTime();
+            spawnSleepers(keep, count);
+            io.bobbin.Async.yieldNow(); // every sleeper runs up to its sleep
+            long t1 = System.nanoTime();
+            long after = usedAfterGc();
+            long rssAfter = rss();
+            System.out.printf(Locale.ROOT, "RESULT\t%s\t%d\t%.1f\t%.1f\t%.1f%n", "task", count,
+                    (after - before) / (double) count, (rssAfter - rssBefore) / (double) count, (t1 - t0) / 1e6);
+            System.out.flush();
+            histogram();
+            java.lang.ref.Reference.reachabilityFence(keep);
+            Runtime.getRuntime().halt(0);
+            return null;
+        });
+    }
+
+    private static void spawnSleepers(Object[] keep, int count) {
+        java.time.Duration hour = java.time.Duration.ofHours(1);
+        for (int i = 0; i < count; i++) {
+            final long id = i;
+            keep[i] = io.bobbin.Async.spawn(() -> SleepFrames.down(DEPTH, id, hour));
+        }
     }
 
     private static void run(String kind, Object[] keep, int count) throws Exception {
@@ -84,6 +125,27 @@ public final class MemoryBench {
             }
             default:
                 throw new IllegalArgumentException("unknown kind " + kind);
+        }
+    }
+
+    /** With {@code -Dbench.histogram=N}: the N biggest lines of this JVM's class histogram (jcmd), to see what a unit is made of. */
+    static void histogram() {
+        int lines = Integer.getInteger("bench.histogram", 0);
+        if (lines <= 0) {
+            return;
+        }
+        try {
+            String jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString();
+            Process p = new ProcessBuilder(jcmd, Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            String[] ls = out.split("\n");
+            for (int i = 0; i < Math.min(lines, ls.length); i++) {
+                System.out.println(ls[i]);
+            }
+        } catch (Exception e) {
+            System.out.println("histogram: " + e);
         }
     }
 

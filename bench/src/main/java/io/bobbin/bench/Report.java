@@ -49,14 +49,21 @@ public final class Report {
         final double goal;
         /** true: the goal is "at most", false: "at least". */
         final boolean atMost;
+        /** true: the goal is on bobbin - peer (same unit), not on the ratio. */
+        final boolean difference;
 
         Row(String benchmark, String bobbinKey, String peer, String peerKey, double goal, boolean atMost) {
+            this(benchmark, bobbinKey, peer, peerKey, goal, atMost, false);
+        }
+
+        Row(String benchmark, String bobbinKey, String peer, String peerKey, double goal, boolean atMost, boolean difference) {
             this.benchmark = benchmark;
             this.bobbinKey = bobbinKey;
             this.peer = peer;
             this.peerKey = peerKey;
             this.goal = goal;
             this.atMost = atMost;
+            this.difference = difference;
         }
     }
 
@@ -67,12 +74,26 @@ public final class Report {
                     "JDK internal Continuation", "SwitchBench.jdk:depth=10", 0.7, true),
             new Row("1. switch, depth 50", "SwitchBench.bobbin:depth=50",
                     "JDK internal Continuation", "SwitchBench.jdk:depth=50", Double.NaN, true),
-            new Row("3. memory, suspended continuation at depth 3 (heap bytes each)", "Memory:continuation",
+            new Row("2. task switch (ns per round trip)", "TaskSwitchBench.bobbin",
+                    "2 virtual threads, Thread.yield, 1 carrier", "TaskSwitchBench.virtualYield", 0.2, true),
+            new Row("2. task switch", "TaskSwitchBench.bobbin",
+                    "2 virtual threads, park/unpark hand-off", "TaskSwitchBench.virtualHandoff", Double.NaN, true),
+            new Row("2. task switch", "TaskSwitchBench.bobbin",
+                    "2 platform threads, park/unpark hand-off", "TaskSwitchBench.platformHandoff", Double.NaN, true),
+            new Row("3. memory, task sleeping on the loop at depth 3 (heap bytes each)", "Memory:task",
                     "sleeping virtual thread", "Memory:virtual", 0.3, true),
-            new Row("3. memory, suspended continuation at depth 3 (heap bytes each)", "Memory:continuation",
+            new Row("3. memory, raw continuation suspended at depth 3 (heap bytes each)", "Memory:continuation",
+                    "sleeping virtual thread", "Memory:virtual", 0.3, true),
+            new Row("3. memory, task sleeping at depth 3 (heap bytes each)", "Memory:task",
                     "sleeping platform thread (heap only)", "Memory:platform", Double.NaN, true),
-            new Row("3. memory, suspended continuation at depth 3 (process RSS growth each)", "MemoryRss:continuation",
+            new Row("3. memory, task sleeping at depth 3 (process RSS growth each)", "MemoryRss:task",
                     "sleeping platform thread (RSS: its stack)", "MemoryRss:platform", Double.NaN, true),
+            new Row("4. 1,000,000 sleepers: time to spawn all (ms)", "Sleepers:task:spawn",
+                    "1,000,000 virtual threads", "Sleepers:virtual:spawn", Double.NaN, true),
+            new Row("4. 1,000,000 sleepers: time until all done (ms)", "Sleepers:task:done",
+                    "1,000,000 virtual threads", "Sleepers:virtual:done", 0.5, true),
+            new Row("4. 1,000,000 sleepers: peak heap (MB)", "Sleepers:task:peakHeap",
+                    "1,000,000 virtual threads", "Sleepers:virtual:peakHeap", 0.35, true),
             new Row("5. 10-deep chain not suspending, outside a continuation (ns per call)",
                     "ChainBench.instrumentedOutside", "same code uninstrumented", "ChainBench.plain", 1.1, true),
             new Row("5. 10-deep chain not suspending, inside a continuation (ns per call)",
@@ -80,7 +101,15 @@ public final class Report {
                     "ChainBench.plainInside", 1.1, true),
             new Row("5. 10-deep chain not suspending, inside a continuation (ns per call)",
                     "ChainBench.instrumentedInside", "same code uninstrumented, on a plain thread",
-                    "ChainBench.plain", 1.1, true));
+                    "ChainBench.plain", Double.NaN, true),
+            new Row("6. pool bridge (ns per round trip)", "PoolBridgeBench.bobbin",
+                    "CompletableFuture.supplyAsync().join()", "PoolBridgeBench.completableFuture", 1.0, true),
+            new Row("6. pool bridge", "PoolBridgeBench.bobbin",
+                    "virtual thread calling directly", "PoolBridgeBench.virtualDirect", Double.NaN, true),
+            new Row("8. agent: start-up of a small program (ms)", "Agent:startupAgent",
+                    "the same without -javaagent", "Agent:startupPlain", 200, true, true),
+            new Row("8. agent: loading ~2,000 library classes (ms)", "Agent:loadAgentMs",
+                    "the same without -javaagent", "Agent:loadPlainMs", Double.NaN, true, true));
 
     private Report() {}
 
@@ -100,7 +129,7 @@ public final class Report {
         md.append("# Bobbin benchmark results\n\n");
         md.append("Made by `bench/run.sh`. Bobbin and each peer run in the same suite run, on the same machine.\n");
         md.append("Ratio = Bobbin on JDK 25 / the peer on JDK 25 (lower is better); the goal is issue 6's.\n\n");
-        md.append("| benchmark | Bobbin, JDK 25 | Bobbin, JDK 17 | peer | peer, JDK 25 | ratio | goal | met |\n");
+        md.append("| benchmark | Bobbin, JDK 25 | Bobbin, JDK 17 | peer | peer, JDK 25 | ratio (25) | goal | met |\n");
         md.append("|---|---:|---:|---|---:|---:|---:|:---:|\n");
         for (Row r : ROWS) {
             Value b25 = jdk25.get(r.bobbinKey);
@@ -108,7 +137,13 @@ public final class Report {
             Value p25 = jdk25.get(r.peerKey);
             String ratio = "";
             String met = "";
-            if (b25 != null && p25 != null && p25.score != 0) {
+            if (r.difference && b25 != null && p25 != null) {
+                double d = b25.score - p25.score;
+                ratio = String.format(Locale.ROOT, "+%s %s", fmt(d), b25.unit);
+                if (!Double.isNaN(r.goal)) {
+                    met = d <= r.goal ? "yes" : String.format(Locale.ROOT, "no (+%s over)", fmt(d - r.goal));
+                }
+            } else if (b25 != null && p25 != null && p25.score != 0) {
                 double q = b25.score / p25.score;
                 ratio = String.format(Locale.ROOT, "%.2f", q);
                 if (!Double.isNaN(r.goal)) {
@@ -116,7 +151,8 @@ public final class Report {
                     met = ok ? "yes" : String.format(Locale.ROOT, "no (%.1f× the goal)", r.atMost ? q / r.goal : r.goal / q);
                 }
             }
-            String goal = Double.isNaN(r.goal) ? "" : (r.atMost ? "≤ " : "≥ ") + fmt(r.goal) + "×";
+            String goal = Double.isNaN(r.goal) ? "" : r.difference ? "≤ +" + fmt(r.goal) + " " + (b25 == null ? "" : b25.unit)
+                    : (r.atMost ? "≤ " : "≥ ") + fmt(r.goal) + "×";
             md.append("| ").append(r.benchmark).append(" | ").append(cell(b25)).append(" | ").append(cell(b17))
                     .append(" | ").append(r.peer).append(" | ").append(cell(p25)).append(" | ").append(ratio)
                     .append(" | ").append(goal).append(" | ").append(met).append(" |\n");
@@ -132,8 +168,21 @@ public final class Report {
 
         List<CategoryChart> charts = new ArrayList<>();
         charts.add(switchChart(jdk25, jdk17));
+        charts.add(bars("2. Task switch: two tasks ping-ponging (ns per round trip)", "ns per round trip", jdk25, jdk17,
+                new String[] {"Bobbin tasks", "VT yield", "VT hand-off", "platform hand-off"},
+                new String[] {"TaskSwitchBench.bobbin", "TaskSwitchBench.virtualYield", "TaskSwitchBench.virtualHandoff",
+                    "TaskSwitchBench.platformHandoff"}));
+        charts.add(bars("3. Heap per suspended unit, call depth 3 (bytes)", "heap bytes each", jdk25, jdk17,
+                new String[] {"Bobbin continuation", "Bobbin task", "virtual thread", "platform thread"},
+                new String[] {"Memory:continuation", "Memory:task", "Memory:virtual", "Memory:platform"}));
+        charts.add(sleepersChart(jdk25, jdk17));
         charts.add(chainChart(jdk25, jdk17));
-        charts.add(memoryChart(jdk25, jdk17));
+        charts.add(bars("6. Pool bridge round trip (ns)", "ns per round trip", jdk25, jdk17,
+                new String[] {"Bobbin Async.blocking", "CF.supplyAsync.join", "VT direct call"},
+                new String[] {"PoolBridgeBench.bobbin", "PoolBridgeBench.completableFuture", "PoolBridgeBench.virtualDirect"}));
+        charts.add(bars("8. Agent: start-up of a small program (ms)", "ms", jdk25, jdk17,
+                new String[] {"without agent", "with -javaagent"},
+                new String[] {"Agent:startupPlain", "Agent:startupAgent"}));
         charts.add(ratioChart(jdk25));
         writeGrid(charts, dir.resolve("chart.png"));
         System.out.println("wrote " + dir.resolve("results.md") + " and " + dir.resolve("chart.png"));
@@ -178,6 +227,33 @@ public final class Report {
         return c;
     }
 
+    /** One category per key; a JDK 25 series and a JDK 17 series (0 where not measured). */
+    private static CategoryChart bars(String title, String yTitle, Map<String, Value> jdk25, Map<String, Value> jdk17,
+                                      String[] labels, String[] keys) {
+        CategoryChart c = chart(title, yTitle);
+        List<String> cats = List.of(labels);
+        List<Double> a = new ArrayList<>(), b = new ArrayList<>();
+        for (String k : keys) {
+            a.add(v(jdk25, k));
+            b.add(v(jdk17, k));
+        }
+        c.addSeries("JDK 25", cats, a);
+        c.addSeries("JDK 17", cats, b);
+        return c;
+    }
+
+    private static CategoryChart sleepersChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
+        CategoryChart c = chart("4. 1,000,000 sleepers (0-1 s each): ms, and peak heap MB", "ms / MB");
+        List<String> cats = List.of("time to spawn (ms)", "time until done (ms)", "peak heap (MB)");
+        for (String[] k : new String[][] {{"task", "Bobbin tasks"}, {"virtual", "virtual threads"}}) {
+            c.addSeries(k[1] + " (JDK 25)", cats, List.of(v(jdk25, "Sleepers:" + k[0] + ":spawn"),
+                    v(jdk25, "Sleepers:" + k[0] + ":done"), v(jdk25, "Sleepers:" + k[0] + ":peakHeap")));
+        }
+        c.addSeries("Bobbin tasks (JDK 17)", cats, List.of(v(jdk17, "Sleepers:task:spawn"),
+                v(jdk17, "Sleepers:task:done"), v(jdk17, "Sleepers:task:peakHeap")));
+        return c;
+    }
+
     private static CategoryChart chainChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
         CategoryChart c = chart("5. 10-deep call chain, not suspending (ns per call)", "ns per call");
         List<String> cats = List.of("plain thread", "inside a continuation");
@@ -192,20 +268,11 @@ public final class Report {
         return c;
     }
 
-    private static CategoryChart memoryChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
-        CategoryChart c = chart("3. Heap per suspended unit, call depth 3 (bytes)", "heap bytes each");
-        List<String> cats = List.of("Bobbin continuation", "virtual thread", "platform thread (heap)");
-        c.addSeries("JDK 25", cats, List.of(v(jdk25, "Memory:continuation"), v(jdk25, "Memory:virtual"),
-                v(jdk25, "Memory:platform")));
-        c.addSeries("JDK 17", cats, List.of(v(jdk17, "Memory:continuation"), 0.0, 0.0));
-        return c;
-    }
-
     private static CategoryChart ratioChart(Map<String, Value> jdk25) {
         CategoryChart c = chart("Bobbin / peer on JDK 25 against the goal (lower is better)", "ratio");
         Map<String, double[]> pts = new LinkedHashMap<>();
         for (Row r : ROWS) {
-            if (Double.isNaN(r.goal) || !r.atMost) {
+            if (Double.isNaN(r.goal) || !r.atMost || r.difference) {
                 continue;
             }
             Value b = jdk25.get(r.bobbinKey);
@@ -230,7 +297,7 @@ public final class Report {
         c.addSeries("Bobbin / peer", cats, ratio);
         c.addSeries("goal (at most)", cats, goal);
         c.getStyler().setDecimalPattern("0.00");
-        c.getStyler().setXAxisLabelRotation(20);
+        c.getStyler().setXAxisLabelRotation(30);
         return c;
     }
 
@@ -240,7 +307,16 @@ public final class Report {
             return "switch " + b.replaceAll(".*depth (\\d+).*", "d$1");
         }
         if (b.startsWith("3.")) {
-            return "memory";
+            return b.contains("task") ? "memory task" : "memory cont.";
+        }
+        if (b.startsWith("2.")) {
+            return "task switch";
+        }
+        if (b.startsWith("4.")) {
+            return b.contains("heap") ? "1M heap" : "1M done";
+        }
+        if (b.startsWith("6.")) {
+            return "pool bridge";
         }
         if (b.startsWith("5.")) {
             return b.contains("outside") ? "chain outside" : "chain inside";
