@@ -94,6 +94,6 @@ public final class Sleepers {
         System.out.printf(Locale.ROOT, "RESULT\t%s\t%d\t%.1f\t%.1f\t%.1f%n", kind, count, (spawned[0] - t0) / 1e6,
                 (t1 - t0) / 1e6, (peak[0] - base) / 1048576.0);
         System.out.flush();
-        Runtime.getRuntime().halt(0);
+        System.exit(0);
     }
 }
