@@ -83,6 +83,13 @@ public final class Main {
             case "hello":
                 AgentCost.Hello.main(rest);
                 break;
+            case "echo-server":
+                Echo.server(rest[0]);
+                break;
+            case "echo-client":
+                Echo.client(Integer.parseInt(rest[0]), Integer.parseInt(rest[1]), Double.parseDouble(rest[2]),
+                        Double.parseDouble(rest[3]));
+                break;
             default:
                 usage();
                 System.exit(2);
@@ -192,6 +199,13 @@ public final class Main {
 
         // Agent cost.
         rows.putAll(AgentCost.measure());
+
+        // TCP echo: servers in their own JVMs, the same load client in another.
+        List<String> echo = new ArrayList<>(List.of("bobbin"));
+        if (jdkPeers) {
+            echo.addAll(List.of("virtual", "platform", "nio"));
+        }
+        rows.putAll(Echo.measure(echo, 1.5, 4));
 
         StringBuilder tsv = new StringBuilder("# key\tscore\terror\tunit\n");
         rows.forEach((k, v) -> tsv.append(k).append('\t').append(v).append('\n'));
