@@ -2,6 +2,7 @@
 # Builds the benchmark jar and runs Bobbin's benchmark suite (issue 6): the whole suite on JDK 25,
 # the Bobbin rows again on JDK 17, then writes bench/results/results.md and bench/results/chart.png.
 # About 10 minutes on a 2-core machine. Run from anywhere:  bench/run.sh
+# The raw JMH output is kept in bench/results/raw/ (jdk25.log, jdk17.log, */jmh.json, */results.tsv).
 #
 # Environment:
 #   JDK25=/path/to/jdk-25   (default /usr/lib/jvm/temurin-25-jdk-amd64, else $JAVA_HOME if it is 25)
@@ -34,13 +35,16 @@ rm -rf "$OUT/raw/jdk25" "$OUT/raw/jdk17"
 echo "== JDK 25: the whole suite"
 # shellcheck disable=SC2086
 "$JDK25/bin/java" -jar "$JAR" suite --out "$OUT/raw/jdk25" $BENCH_OPTS 2>&1 | tee "$OUT/raw/jdk25.log" \
-  | grep -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|memory |wrote )' || true
+  | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|memory |sleepers |agent |echo |wrote )' || true
+
+[[ -f "$OUT/raw/jdk25/results.tsv" ]] || { echo "the JDK 25 suite failed: see $OUT/raw/jdk25.log" >&2; exit 1; }
 
 if [[ -x "$JDK17/bin/java" ]]; then
   echo "== JDK 17: the Bobbin rows"
   # shellcheck disable=SC2086
   "$JDK17/bin/java" -jar "$JAR" suite --out "$OUT/raw/jdk17" --bobbin-only $BENCH_OPTS 2>&1 | tee "$OUT/raw/jdk17.log" \
-    | grep -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|memory |wrote )' || true
+    | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|memory |sleepers |agent |echo |wrote )' || true
+  [[ -f "$OUT/raw/jdk17/results.tsv" ]] || { echo "the JDK 17 suite failed: see $OUT/raw/jdk17.log" >&2; exit 1; }
 else
   echo "== JDK 17 not found at $JDK17: its rows stay empty"
 fi
