@@ -83,6 +83,9 @@ public final class Main {
             case "hello":
                 AgentCost.Hello.main(rest);
                 break;
+            case "cputime":
+                CpuTimeCheck.main(rest);
+                break;
             case "echo-server":
                 Echo.server(rest[0]);
                 break;
@@ -159,6 +162,19 @@ public final class Main {
                     r.getPrimaryResult().getScoreError(), r.getPrimaryResult().getScoreUnit()));
         }
 
+        // The CPU-time cross-check of the single-threaded rows, in a fresh JVM.
+        for (String group : CpuTimeCheck.GROUPS) {
+            List<String> jvm = new ArrayList<>(forkArgs());
+            if (!jdkPeers) {
+                jvm.add("-Dbench.noJdk=true");
+            }
+            for (String line : runChildAll(jvm, false, "cputime", group, "21")) {
+                String[] f = line.split("\t");
+                rows.put(f[2], f[3] + "\t" + f[4] + "\tns/op");
+                System.out.println("cpu-time check " + f[2] + ": " + f[3] + " ns/op (± " + f[4] + ")");
+            }
+        }
+
         // Memory: each kind in a fresh JVM, median of three.
         List<String[]> memory = new ArrayList<>();
         memory.add(new String[] {"continuation", "100000"});
@@ -221,6 +237,12 @@ public final class Main {
 
     /** Runs {@code Main args} in a fresh JVM of the same JDK, with the agent or not; returns its RESULT line. */
     static String runChild(List<String> jvmArgs, boolean agent, String... args) throws IOException, InterruptedException {
+        List<String> all = runChildAll(jvmArgs, agent, args);
+        return all.get(all.size() - 1);
+    }
+
+    /** Like {@link #runChild(List, boolean, String...)}, every RESULT line (at least one). */
+    static List<String> runChildAll(List<String> jvmArgs, boolean agent, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         if (agent) {
@@ -232,18 +254,18 @@ public final class Main {
         cmd.add(Main.class.getName());
         cmd.addAll(Arrays.asList(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String result = null;
+        List<String> result = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith("RESULT\t")) {
-                    result = line;
+                    result.add(line);
                 } else {
                     System.out.println("  | " + line);
                 }
             }
         }
         int rc = p.waitFor();
-        if (result == null) {
+        if (result.isEmpty()) {
             throw new IllegalStateException("child " + String.join(" ", args) + " failed (exit " + rc + ")");
         }
         return result;

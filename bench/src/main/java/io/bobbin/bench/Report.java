@@ -147,8 +147,9 @@ public final class Report {
         md.append("# Bobbin benchmark results\n\n");
         md.append("Made by `bench/run.sh`. Bobbin and each peer run in the same suite run, on the same machine.\n");
         md.append("Ratio = Bobbin on JDK 25 / the peer on JDK 25 (lower is better); the goal is issue 6's.\n\n");
-        md.append("| benchmark | Bobbin, JDK 25 | Bobbin, JDK 17 | peer | peer, JDK 25 | ratio (25) | goal | met |\n");
-        md.append("|---|---:|---:|---|---:|---:|---:|:---:|\n");
+        md.append("| benchmark | Bobbin, JDK 25 | Bobbin, JDK 17 | peer | peer, JDK 25 | ratio (25) | goal | met |"
+                + " CPU-time cross-check: Bobbin 25 / peer 25 = ratio; Bobbin 17 |\n");
+        md.append("|---|---:|---:|---|---:|---:|---:|:---:|---|\n");
         for (Row r : ROWS) {
             Value b25 = jdk25.get(r.bobbinKey);
             Value b17 = jdk17.get(r.bobbinKey);
@@ -173,10 +174,14 @@ public final class Report {
                     : (r.atMost ? "≤ " : "≥ ") + fmt(r.goal) + "×";
             md.append("| ").append(r.benchmark).append(" | ").append(cell(b25)).append(" | ").append(cell(b17))
                     .append(" | ").append(r.peer).append(" | ").append(cell(p25)).append(" | ").append(ratio)
-                    .append(" | ").append(goal).append(" | ").append(met).append(" |\n");
+                    .append(" | ").append(goal).append(" | ").append(met).append(" | ").append(cpuCell(r, jdk25, jdk17))
+                    .append(" |\n");
         }
         md.append("\nValues are JMH averages ± the 99.9% confidence half-width where JMH gives one; memory is")
-                .append(" (heap used after GC with all units suspended − before) / count, in a fresh JVM per kind.\n\n");
+                .append(" (heap used after GC with all units suspended − before) / count, in a fresh JVM per kind.")
+                .append(" The CPU-time cross-check runs the single-threaded rows again in one JVM, in 100 ms slices taken")
+                .append(" in turn, timed by the thread's CPU time (median of 21 slices): it holds up when other work")
+                .append(" shares the machine, which the wall-clock JMH numbers do not.\n\n");
         md.append("![benchmark chart](chart.png)\n\n");
         md.append("## Machine\n\n```\n").append(env).append("```\n");
         if (!env17.isEmpty()) {
@@ -395,6 +400,27 @@ public final class Report {
 
     private static String readEnv(Path p) throws IOException {
         return Files.exists(p) ? new String(Files.readAllBytes(p), StandardCharsets.UTF_8) : "";
+    }
+
+    private static String cpuCell(Row r, Map<String, Value> jdk25, Map<String, Value> jdk17) {
+        Value b = jdk25.get("Cpu:" + r.bobbinKey);
+        Value p = jdk25.get("Cpu:" + r.peerKey);
+        Value b17 = jdk17.get("Cpu:" + r.bobbinKey);
+        if (b == null && b17 == null) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder();
+        if (b != null) {
+            s.append(fmt(b.score));
+            if (p != null && p.score != 0) {
+                s.append(" / ").append(fmt(p.score)).append(" = ").append(String.format(Locale.ROOT, "%.2f", b.score / p.score));
+            }
+            s.append(" ns");
+        }
+        if (b17 != null) {
+            s.append("; 17: ").append(fmt(b17.score)).append(" ns");
+        }
+        return s.toString();
     }
 
     private static String cell(Value v) {
