@@ -285,12 +285,12 @@ public final class Report {
     private static CategoryChart echoChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
         CategoryChart c = chart("7. TCP echo on loopback (requests/s, higher is better)", "requests/s");
         List<String> cats = List.of("100 connections", "1,000 connections");
-        for (String[] k : new String[][] {{"bobbin", "Bobbin loop"}, {"virtual", "VT per conn."},
-                {"platform", "platform thread per conn."}, {"nio", "hand-written NIO"}}) {
+        for (String[] k : new String[][] {{"bobbin", "Bobbin"}, {"virtual", "VT/conn."},
+                {"platform", "thread/conn."}, {"nio", "NIO"}}) {
             c.addSeries(k[1] + " (25)", cats, List.of(v(jdk25, "Echo:" + k[0] + ":100:rps"),
                     v(jdk25, "Echo:" + k[0] + ":1000:rps")));
         }
-        c.addSeries("Bobbin loop (17)", cats, List.of(v(jdk17, "Echo:bobbin:100:rps"), v(jdk17, "Echo:bobbin:1000:rps")));
+        c.addSeries("Bobbin (17)", cats, List.of(v(jdk17, "Echo:bobbin:100:rps"), v(jdk17, "Echo:bobbin:1000:rps")));
         c.getStyler().setDecimalPattern("#,##0");
         return c;
     }
@@ -310,13 +310,13 @@ public final class Report {
     private static CategoryChart chainChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
         CategoryChart c = chart("5. 10-deep call chain, not suspending (CPU ns per call)", "ns per call");
         List<String> cats = List.of("plain thread", "inside a continuation");
-        c.addSeries("uninstrumented (JDK 25)", cats,
+        c.addSeries("plain (25)", cats,
                 List.of(cpu(jdk25, "ChainBench.plain"), cpu(jdk25, "ChainBench.plainInside")));
-        c.addSeries("instrumented (JDK 25)", cats,
+        c.addSeries("instrumented (25)", cats,
                 List.of(cpu(jdk25, "ChainBench.instrumentedOutside"), cpu(jdk25, "ChainBench.instrumentedInside")));
-        c.addSeries("uninstrumented (JDK 17)", cats,
+        c.addSeries("plain (17)", cats,
                 List.of(cpu(jdk17, "ChainBench.plain"), cpu(jdk17, "ChainBench.plainInside")));
-        c.addSeries("instrumented (JDK 17)", cats,
+        c.addSeries("instrumented (17)", cats,
                 List.of(cpu(jdk17, "ChainBench.instrumentedOutside"), cpu(jdk17, "ChainBench.instrumentedInside")));
         return c;
     }
