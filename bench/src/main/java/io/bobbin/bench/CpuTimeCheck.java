@@ -27,9 +27,47 @@ public final class CpuTimeCheck {
     private CpuTimeCheck() {}
 
     /** The groups, each run in a JVM of its own so that no group's code sees another's profile. */
-    static final List<String> GROUPS = List.of("switch1", "switch10", "switch50", "chainOutside", "chainInside");
+    static final List<String> GROUPS = List.of("switch1", "switch10", "switch50", "chainOutside", "chainInside", "taskSwitch");
+
+    /**
+     * Task switch (benchmark 2): one loop thread for Bobbin, one carrier for the virtual threads (the
+     * group's JVM runs with {@code -Djdk.virtualThreadScheduler.parallelism=1}), so the CPU time of the
+     * whole process (all threads) is the work done; ns per round trip.
+     */
+    static Map<String, Op> taskSwitch(boolean jdkPeers) {
+        Map<String, Op> v = new LinkedHashMap<>();
+        TaskSwitchBench b = new TaskSwitchBench();
+        v.put("TaskSwitchBench.bobbin", n -> {
+            int k = Math.max(1, Math.round(n / (float) TaskSwitchBench.ROUNDS));
+            try {
+                for (int i = 0; i < k; i++) {
+                    b.bobbin();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return (long) k * TaskSwitchBench.ROUNDS;
+        });
+        if (jdkPeers) {
+            v.put("TaskSwitchBench.virtualYield", n -> {
+                int k = Math.max(1, Math.round(n / (float) TaskSwitchBench.ROUNDS));
+                try {
+                    for (int i = 0; i < k; i++) {
+                        b.virtualYield();
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return (long) k * TaskSwitchBench.ROUNDS;
+            });
+        }
+        return v;
+    }
 
     static Map<String, Op> variants(boolean jdkPeers, String group) {
+        if (group.equals("taskSwitch")) {
+            return taskSwitch(jdkPeers);
+        }
         Map<String, Op> all = variants(jdkPeers);
         Map<String, Op> v = new LinkedHashMap<>();
         for (Map.Entry<String, Op> e : all.entrySet()) {
@@ -132,8 +170,24 @@ public final class CpuTimeCheck {
     }
 
     /** Returns key -> "median\tspread\tns/op" rows (spread: half the distance between the quartiles). */
+    /** The CPU time of this thread, or of the whole process for groups that use other threads. */
+    static final class Clock {
+        final boolean process;
+        final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+        Clock(boolean process) {
+            this.process = process;
+        }
+
+        long getCurrentThreadCpuTime() {
+            return process ? os.getProcessCpuTime() : mx.getCurrentThreadCpuTime();
+        }
+    }
+
     static Map<String, String> measure(boolean jdkPeers, String group, int rounds, long sliceNanos) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Clock mx = new Clock(group.equals("taskSwitch"));
         Map<String, Op> ops = variants(jdkPeers, group);
         Map<String, Integer> batch = new LinkedHashMap<>();
         // Warm-up: ~1.5 s per variant, and size the batches to about one slice.
@@ -174,6 +228,8 @@ public final class CpuTimeCheck {
     }
 
     public static void main(String[] args) {
-        measure(JdkContinuations.UNAVAILABLE == null && !Boolean.getBoolean("bench.noJdk"), args[0], args.length > 1 ? Integer.parseInt(args[1]) : 21, 100_000_000L);
+        boolean process = args[0].equals("taskSwitch"); // process CPU time ticks in 10 ms: longer slices, fewer
+        measure(JdkContinuations.UNAVAILABLE == null && !Boolean.getBoolean("bench.noJdk"), args[0],
+                process ? 9 : args.length > 1 ? Integer.parseInt(args[1]) : 21, process ? 1_000_000_000L : 100_000_000L);
     }
 }

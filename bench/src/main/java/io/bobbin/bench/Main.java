@@ -168,6 +168,10 @@ public final class Main {
             if (!jdkPeers) {
                 jvm.add("-Dbench.noJdk=true");
             }
+            if (group.equals("taskSwitch")) {
+                jvm.add("-Djdk.virtualThreadScheduler.parallelism=1");
+                jvm.add("-Djdk.virtualThreadScheduler.maxPoolSize=1");
+            }
             for (String line : runChildAll(jvm, false, "cputime", group, "21")) {
                 String[] f = line.split("\t");
                 rows.put(f[2], f[3] + "\t" + f[4] + "\tns/op");
