@@ -187,8 +187,8 @@ public final class Report {
         }
         md.append("\nValues are JMH averages ± the 99.9% confidence half-width where JMH gives one; memory is")
                 .append(" (heap used after GC with all units suspended − before) / count, in a fresh JVM per kind.")
-                .append(" The CPU-time cross-check runs the single-threaded rows again in one JVM, in 100 ms slices taken")
-                .append(" in turn, timed by the thread's CPU time (median of 21 slices): it holds up when other work")
+                .append(" The CPU-time cross-check runs rows 1, 2 and 5 again, a JVM per group, in slices taken in turn,")
+                .append(" timed by the thread's CPU time (the process's for the task switch), median of the slices: it holds up when other work")
                 .append(" shares the machine, which the wall-clock JMH numbers do not. Where it exists, \"met\" is judged")
                 .append(" on its ratio.\n\n");
         md.append("![benchmark chart](chart.png)\n\n");
