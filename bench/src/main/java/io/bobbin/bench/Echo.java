@@ -1,0 +1,312 @@
+package io.bobbin.bench;
+
+import io.bobbin.Async;
+import io.bobbin.EventLoop;
+import io.bobbin.Suspendable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadFactory;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Benchmark 7, TCP echo on loopback: one server per kind in a JVM of its own, driven by the same
+ * load client in another JVM. Each client connection sends {@value #MESSAGE} bytes, waits for the
+ * whole echo, records the latency and sends again (closed loop); requests/s and p99 latency over
+ * the measured seconds, after a warm-up.
+ * <ul>
+ *   <li>{@code bobbin}: one {@link EventLoop}; a task accepts, one task per connection reads and writes
+ *       with {@link Async#readable}/{@link Async#writable}.</li>
+ *   <li>{@code virtual}: a virtual thread per connection, blocking I/O.</li>
+ *   <li>{@code platform}: a platform thread per connection, blocking I/O.</li>
+ *   <li>{@code nio}: a minimal hand-written single-thread selector loop (the limit for one thread).</li>
+ * </ul>
+ */
+public final class Echo {
+    static final int MESSAGE = 64;
+
+    private Echo() {}
+
+    // ---- servers ---------------------------------------------------------------------------
+
+    static void server(String kind) throws Exception {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2048);
+        int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        System.out.println("READY " + port);
+        System.out.flush();
+        switch (kind) {
+            case "bobbin":
+                server.configureBlocking(false);
+                EventLoop.run(() -> {
+                    while (true) {
+                        Async.readable(server);
+                        for (SocketChannel c; (c = server.accept()) != null; ) {
+                            final SocketChannel ch = c;
+                            ch.configureBlocking(false);
+                            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                            Async.spawn(() -> {
+                                bobbinConnection(ch);
+                                return null;
+                            });
+                        }
+                    }
+                });
+                break;
+            case "virtual":
+            case "platform": {
+                ThreadFactory f = kind.equals("virtual") ? Threads.virtualFactory() : r -> {
+                    Thread t = new Thread(null, r, "echo", 256 * 1024);
+                    t.setDaemon(true);
+                    return t;
+                };
+                while (true) {
+                    SocketChannel ch = server.accept();
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    f.newThread(() -> blockingConnection(ch)).start();
+                }
+            }
+            case "nio":
+                nioServer(server);
+                break;
+            default:
+                throw new IllegalArgumentException(kind);
+        }
+    }
+
+    @Suspendable
+    static void bobbinConnection(SocketChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        try {
+            while (true) {
+                int n = ch.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0) {
+                    Async.readable(ch);
+                    continue;
+                }
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    if (ch.write(buf) == 0) {
+                        Async.writable(ch);
+                    }
+                }
+                buf.clear();
+            }
+        } finally {
+            ch.close();
+        }
+    }
+
+    static void blockingConnection(SocketChannel ch) {
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        try (ch) {
+            while (ch.read(buf) >= 0) {
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                buf.clear();
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    static void nioServer(ServerSocketChannel server) throws IOException {
+        server.configureBlocking(false);
+        Selector sel = Selector.open();
+        server.register(sel, SelectionKey.OP_ACCEPT);
+        ByteBuffer buf = ByteBuffer.allocateDirect(4096);
+        while (true) {
+            sel.select();
+            for (Iterator<SelectionKey> it = sel.selectedKeys().iterator(); it.hasNext(); ) {
+                SelectionKey k = it.next();
+                it.remove();
+                if (!k.isValid()) {
+                    continue;
+                }
+                if (k.isAcceptable()) {
+                    for (SocketChannel c; (c = server.accept()) != null; ) {
+                        c.configureBlocking(false);
+                        c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        c.register(sel, SelectionKey.OP_READ);
+                    }
+                    continue;
+                }
+                SocketChannel c = (SocketChannel) k.channel();
+                ByteBuffer pending = (ByteBuffer) k.attachment();
+                try {
+                    if (pending != null) { // a write that did not fit
+                        c.write(pending);
+                        if (!pending.hasRemaining()) {
+                            k.attach(null);
+                            k.interestOps(SelectionKey.OP_READ);
+                        }
+                        continue;
+                    }
+                    buf.clear();
+                    int n = c.read(buf);
+                    if (n < 0) {
+                        k.cancel();
+                        c.close();
+                        continue;
+                    }
+                    buf.flip();
+                    c.write(buf);
+                    if (buf.hasRemaining()) {
+                        ByteBuffer rest = ByteBuffer.allocate(buf.remaining());
+                        rest.put(buf).flip();
+                        k.attach(rest);
+                        k.interestOps(SelectionKey.OP_WRITE);
+                    }
+                } catch (IOException e) {
+                    k.cancel();
+                    c.close();
+                }
+            }
+        }
+    }
+
+    // ---- the load client ----------------------------------------------------------------------
+
+    /** One selector thread driving {@code conns} connections; prints RESULT requests/s p99-micros. */
+    static void client(int port, int conns, double warmupSeconds, double seconds) throws IOException {
+        Selector sel = Selector.open();
+        InetSocketAddress addr = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        ByteBuffer msg = ByteBuffer.allocateDirect(MESSAGE);
+        for (int i = 0; i < MESSAGE; i++) {
+            msg.put((byte) i);
+        }
+        List<SocketChannel> all = new ArrayList<>();
+        for (int i = 0; i < conns; i++) {
+            SocketChannel c = SocketChannel.open(addr);
+            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            c.configureBlocking(false);
+            long[] st = new long[2]; // [0] bytes still expected, [1] send time
+            c.register(sel, SelectionKey.OP_READ, st);
+            all.add(c);
+        }
+        long[] lat = new long[1 << 20];
+        int nLat = 0;
+        long count = 0;
+        ByteBuffer rd = ByteBuffer.allocateDirect(4096);
+        long start = System.nanoTime();
+        long measureFrom = start + (long) (warmupSeconds * 1e9);
+        long end = measureFrom + (long) (seconds * 1e9);
+        for (SelectionKey k : sel.keys()) {
+            send((SocketChannel) k.channel(), msg, (long[]) k.attachment(), start);
+        }
+        long now = start;
+        while (now < end) {
+            sel.select(100);
+            now = System.nanoTime();
+            for (Iterator<SelectionKey> it = sel.selectedKeys().iterator(); it.hasNext(); ) {
+                SelectionKey k = it.next();
+                it.remove();
+                SocketChannel c = (SocketChannel) k.channel();
+                long[] st = (long[]) k.attachment();
+                rd.clear();
+                int n = c.read(rd);
+                if (n < 0) {
+                    throw new IOException("server closed a connection");
+                }
+                st[0] -= n;
+                if (st[0] <= 0) {
+                    if (now >= measureFrom) {
+                        count++;
+                        if (nLat == lat.length) {
+                            lat = Arrays.copyOf(lat, nLat * 2);
+                        }
+                        lat[nLat++] = now - st[1];
+                    }
+                    send(c, msg, st, now);
+                }
+            }
+        }
+        Arrays.sort(lat, 0, nLat);
+        double p99 = nLat == 0 ? 0 : lat[(int) Math.min(nLat - 1, Math.ceil(nLat * 0.99) - 1)] / 1e3;
+        System.out.printf(Locale.ROOT, "RESULT\techo\t%d\t%.0f\t%.1f%n", conns, count / seconds, p99);
+        for (SocketChannel c : all) {
+            c.close();
+        }
+    }
+
+    private static void send(SocketChannel c, ByteBuffer msg, long[] st, long now) throws IOException {
+        ByteBuffer m = msg.duplicate();
+        m.clear();
+        while (m.hasRemaining()) {
+            c.write(m); // 64 bytes always fit in the socket buffer of a closed-loop connection
+        }
+        st[0] = MESSAGE;
+        st[1] = now;
+    }
+
+    // ---- orchestration ------------------------------------------------------------------------
+
+    /** Runs every kind against 100 and 1,000 connections; returns rows for results.tsv. */
+    static Map<String, String> measure(List<String> kinds, double warmup, double seconds) throws Exception {
+        Map<String, String> rows = new TreeMap<>();
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = Main.selfJar();
+        for (String kind : kinds) {
+            List<String> cmd = new ArrayList<>(List.of(java, "-javaagent:" + jar, "-Xms1g", "-Xmx1g", "-cp", jar,
+                    Main.class.getName(), "echo-server", kind));
+            Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+                String port = null;
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("READY ")) {
+                        port = line.substring(6).trim();
+                        break;
+                    }
+                }
+                if (port == null) {
+                    throw new IllegalStateException("echo server " + kind + " did not start");
+                }
+                Thread drain = new Thread(() -> {
+                    try {
+                        while (out.readLine() != null) {
+                            // discard
+                        }
+                    } catch (IOException e) {
+                        // ended
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                for (int conns : new int[] {100, 1000}) {
+                    String[] f = Main.runChild(List.of("-Xms512m", "-Xmx512m"), false, "echo-client", port,
+                            Integer.toString(conns), Double.toString(warmup), Double.toString(seconds)).split("\t");
+                    rows.put("Echo:" + kind + ":" + conns + ":rps", f[3] + "\t0\treq/s");
+                    rows.put("Echo:" + kind + ":" + conns + ":p99", f[4] + "\t0\tus");
+                    System.out.println("echo " + kind + " " + conns + " connections: " + f[3] + " req/s, p99 " + f[4] + " us");
+                }
+            } finally {
+                server.destroy();
+                server.waitFor();
+            }
+        }
+        return rows;
+    }
+}
