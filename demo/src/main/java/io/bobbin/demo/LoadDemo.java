@@ -104,11 +104,7 @@ final class LoadDemo implements Demo {
             Task<Void> progress = Async.spawn(() -> {
                 while (true) {
                     Async.sleep(Duration.ofMillis(250));
-                    double s = (System.nanoTime() - start) / 1e9;
-                    String line = String.format("progress: %d/%d answered (%d%%), %.0f requests/s",
-                            answered, total, answered * 100 / total, answered / s);
-                    System.out.print(live ? "\r" + line : line + "\n");
-                    System.out.flush();
+                    printProgress(live, start, total);
                 }
             });
             boolean late = false;
@@ -123,6 +119,7 @@ final class LoadDemo implements Demo {
                 late = true; // the clients still running are cancelled as the loop ends
             }
             progress.cancel();
+            printProgress(live, start, total); // the last state, even for a run shorter than one period
             if (live) {
                 System.out.println();
             }
@@ -168,5 +165,13 @@ final class LoadDemo implements Demo {
         } catch (IOException e) {
             System.out.println("could not ask the server to shut down: " + e.getMessage());
         }
+    }
+
+    private void printProgress(boolean live, long start, long total) {
+        double s = (System.nanoTime() - start) / 1e9;
+        String line = String.format("progress: %d/%d answered (%d%%), %.0f requests/s",
+                answered, total, answered * 100 / total, answered / s);
+        System.out.print(live ? "\r" + line : line + "\n");
+        System.out.flush();
     }
 }
