@@ -173,11 +173,6 @@ public final class Continuation {
         return s == null ? null : (Continuation) s.owner();
     }
 
-    /** Whether the continuation has been resumed at least once and is not running now. */
-    boolean isSuspended() {
-        return (int) STATE.getVolatile(this) == SUSPENDED;
-    }
-
     @Override
     public String toString() {
         String[] names = {"new", "suspended", "running", "done"};

@@ -34,8 +34,6 @@ final class ExtraSuspendables {
     /** Package prefixes, in internal form with a trailing slash. */
     private final List<String> packages = new ArrayList<>();
 
-    static final ExtraSuspendables NONE = new ExtraSuspendables();
-
     ExtraSuspendables() {}
 
     ExtraSuspendables(ExtraSuspendables base) {

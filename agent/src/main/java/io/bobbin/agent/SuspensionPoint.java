@@ -42,10 +42,6 @@ final class SuspensionPoint {
             this.pop = pop;
             this.popDesc = popDesc;
         }
-
-        boolean isWide() {
-            return this == LONG || this == DOUBLE;
-        }
     }
 
     /** How a value of a declared type is kept (int-like types as ints). */
