@@ -1,7 +1,7 @@
 package io.bobbin;
 
-import io.bobbin.internal.FrameStack;
-import io.bobbin.internal.Torture;
+import io.bobbin.internal.cont.FrameStack;
+import io.bobbin.internal.cont.Torture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 

@@ -1,7 +1,7 @@
 package io.bobbin;
 
-import io.bobbin.internal.Forwarders;
-import io.bobbin.internal.Instrumented;
+import io.bobbin.internal.cont.Forwarders;
+import io.bobbin.internal.cont.Instrumented;
 import java.lang.invoke.CallSite;
 import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;

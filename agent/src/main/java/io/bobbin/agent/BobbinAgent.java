@@ -37,7 +37,7 @@ public final class BobbinAgent {
         }
         Log.verbose = options.verbose;
         if (options.torture) {
-            System.setProperty("bobbin.torture", "true"); // read once by io.bobbin.internal.Torture
+            System.setProperty("bobbin.torture", "true"); // read once by io.bobbin.internal.cont.Torture
         }
         SuspendableTransformer t = new SuspendableTransformer(options);
         transformer = t;

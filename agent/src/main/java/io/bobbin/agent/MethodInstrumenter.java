@@ -19,7 +19,7 @@ import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
- * Writes the suspend/resume protocol of {@code io.bobbin.internal.FrameStack} into a method, from
+ * Writes the suspend/resume protocol of {@code io.bobbin.internal.cont.FrameStack} into a method, from
  * the plan that {@link MethodAnalysis} made:
  * <ul>
  *   <li>a prologue that finds the current frame store and, when restoring, jumps to the dispatch;</li>
@@ -31,7 +31,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * The user's instructions, line numbers and local-variable table stay as they were.
  */
 final class MethodInstrumenter {
-    static final String STACK = "io/bobbin/internal/FrameStack";
+    static final String STACK = "io/bobbin/internal/cont/FrameStack";
     private static final String STACK_DESC = "L" + STACK + ";";
 
     private final String className;
@@ -325,7 +325,7 @@ final class MethodInstrumenter {
         return h == 0 ? 1 : h;
     }
 
-    static final String INSTRUMENTED_DESC = "Lio/bobbin/internal/Instrumented;";
+    static final String INSTRUMENTED_DESC = "Lio/bobbin/internal/cont/Instrumented;";
 
     /** The runtime tells instrumented methods by this annotation (for reflective calls). */
     private static void markInstrumented(MethodNode m) {

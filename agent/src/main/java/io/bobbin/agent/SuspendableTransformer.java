@@ -28,7 +28,7 @@ final class SuspendableTransformer implements ClassFileTransformer {
     static boolean isExcluded(String name) {
         return SuspendableIndex.isPlatformClass(name)
                 || name.startsWith("io/bobbin/agent/")
-                || name.startsWith("io/bobbin/internal/")
+                || name.startsWith("io/bobbin/internal/cont/")
                 || name.equals("io/bobbin/Continuation")
                 || name.contains("$$Lambda");
     }

@@ -11,16 +11,16 @@ import org.objectweb.asm.tree.MethodInsnNode;
 final class SuspensionPoint {
     /** How a value is kept in the frame store. */
     enum Kind {
-        INT(Opcodes.ILOAD, Opcodes.ISTORE, Opcodes.ICONST_0, "pushInt", "(ILio/bobbin/internal/FrameStack;)V", "popInt",
+        INT(Opcodes.ILOAD, Opcodes.ISTORE, Opcodes.ICONST_0, "pushInt", "(ILio/bobbin/internal/cont/FrameStack;)V", "popInt",
                 "()I"),
-        FLOAT(Opcodes.FLOAD, Opcodes.FSTORE, Opcodes.FCONST_0, "pushFloat", "(FLio/bobbin/internal/FrameStack;)V",
+        FLOAT(Opcodes.FLOAD, Opcodes.FSTORE, Opcodes.FCONST_0, "pushFloat", "(FLio/bobbin/internal/cont/FrameStack;)V",
                 "popFloat", "()F"),
-        LONG(Opcodes.LLOAD, Opcodes.LSTORE, Opcodes.LCONST_0, "pushLong", "(JLio/bobbin/internal/FrameStack;)V", "popLong",
+        LONG(Opcodes.LLOAD, Opcodes.LSTORE, Opcodes.LCONST_0, "pushLong", "(JLio/bobbin/internal/cont/FrameStack;)V", "popLong",
                 "()J"),
-        DOUBLE(Opcodes.DLOAD, Opcodes.DSTORE, Opcodes.DCONST_0, "pushDouble", "(DLio/bobbin/internal/FrameStack;)V",
+        DOUBLE(Opcodes.DLOAD, Opcodes.DSTORE, Opcodes.DCONST_0, "pushDouble", "(DLio/bobbin/internal/cont/FrameStack;)V",
                 "popDouble", "()D"),
         REF(Opcodes.ALOAD, Opcodes.ASTORE, Opcodes.ACONST_NULL, "pushRef",
-                "(Ljava/lang/Object;Lio/bobbin/internal/FrameStack;)V", "popRef", "()Ljava/lang/Object;"),
+                "(Ljava/lang/Object;Lio/bobbin/internal/cont/FrameStack;)V", "popRef", "()Ljava/lang/Object;"),
         /** Known to be {@code null}: not saved, restored as {@code aconst_null}. */
         NULL(Opcodes.ALOAD, Opcodes.ASTORE, Opcodes.ACONST_NULL, null, null, null, null);
 

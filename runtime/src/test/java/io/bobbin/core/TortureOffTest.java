@@ -3,7 +3,7 @@ package io.bobbin.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.bobbin.internal.Torture;
+import io.bobbin.internal.cont.Torture;
 import org.junit.jupiter.api.Test;
 
 /** Runs without the torture mode (it is excluded from the torture execution): no suspension is forced. */

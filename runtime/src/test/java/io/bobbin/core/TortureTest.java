@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bobbin.Suspendable;
-import io.bobbin.internal.Torture;
+import io.bobbin.internal.cont.Torture;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

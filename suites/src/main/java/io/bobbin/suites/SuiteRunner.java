@@ -526,9 +526,9 @@ public final class SuiteRunner {
 
     private void runTest(String id, Body body) {
         long t0 = System.nanoTime();
-        long s0 = io.bobbin.internal.Torture.suspensions();
+        long s0 = io.bobbin.internal.cont.Torture.suspensions();
         Throwable failure = inContext(body);
-        emit(id, outcome(failure), (System.nanoTime() - t0) / 1_000_000 + "\t" + (io.bobbin.internal.Torture.suspensions() - s0));
+        emit(id, outcome(failure), (System.nanoTime() - t0) / 1_000_000 + "\t" + (io.bobbin.internal.cont.Torture.suspensions() - s0));
     }
 
     /** Runs {@code body} plainly or inside a continuation resumed until done; what it threw, or {@code null}. */
@@ -633,7 +633,7 @@ public final class SuiteRunner {
         facts.put("classes", counts[0]);
         facts.put("methods", counts[1]);
         facts.put("points", counts[2]);
-        facts.put("suspensions", io.bobbin.internal.Torture.suspensions());
+        facts.put("suspensions", io.bobbin.internal.cont.Torture.suspensions());
         facts.put("millis", millis);
         facts.put("continuation", inContinuation);
         for (Map.Entry<String, Object> e : facts.entrySet()) {

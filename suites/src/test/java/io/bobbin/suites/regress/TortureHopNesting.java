@@ -2,7 +2,7 @@ package io.bobbin.suites.regress;
 
 import io.bobbin.Continuation;
 import io.bobbin.Suspendable;
-import io.bobbin.internal.Torture;
+import io.bobbin.internal.cont.Torture;
 
 /**
  * Regression repro (run under {@code -javaagent:bobbin-agent.jar=torture}): a continuation whose body

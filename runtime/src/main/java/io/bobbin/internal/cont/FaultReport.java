@@ -1,4 +1,4 @@
-package io.bobbin.internal;
+package io.bobbin.internal.cont;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package io.bobbin.internal;
+package io.bobbin.internal.cont;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

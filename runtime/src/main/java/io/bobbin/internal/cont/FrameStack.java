@@ -1,4 +1,4 @@
-package io.bobbin.internal;
+package io.bobbin.internal.cont;
 
 import java.util.Arrays;
 
@@ -45,7 +45,7 @@ public final class FrameStack {
     public static final int SUSPEND_ID = methodId("suspend", "()V");
     public static final String SUSPEND_SELF = UNANCHORED + "io.bobbin.Continuation.suspend";
     private static final int TORTURE_ID = methodId("tortureSuspend", "()V");
-    private static final String TORTURE_SELF = UNANCHORED + "io.bobbin.internal.FrameStack.tortureSuspend";
+    private static final String TORTURE_SELF = UNANCHORED + "io.bobbin.internal.cont.FrameStack.tortureSuspend";
 
     /**
      * The id an arm carries for a method: the hash of its name and descriptor, never 0 (no arm).

@@ -1,4 +1,4 @@
-package io.bobbin.internal;
+package io.bobbin.internal.cont;
 
 import io.bobbin.Continuation;
 import java.lang.reflect.Method;
