@@ -1,5 +1,10 @@
 package io.bobbin;
 
+import io.bobbin.internal.task.CancelScope;
+import io.bobbin.internal.task.CompletionWait;
+import io.bobbin.internal.task.LoopTask;
+import io.bobbin.internal.task.PlainCode;
+import io.bobbin.internal.time.Clock;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
@@ -33,12 +38,12 @@ public final class Async {
      */
     public static <T> Task<T> spawn(SuspendableCallable<T> body) {
         Objects.requireNonNull(body, "body");
-        LoopTask<?> t = Scheduler.currentTask("Async.spawn()");
+        LoopTask<?> t = LoopTask.current("Async.spawn()");
         if (t == null) {
-            throw new IllegalStateException("Async.spawn() called outside of any event loop task;"
-                    + " start one with EventLoop.run(...), or use EventLoop.spawn(...)");
+            throw new IllegalStateException("Async.spawn() was called outside of any event loop task;"
+                    + " start a loop with EventLoop.run(...), or spawn on a loop with EventLoop.spawn(...)");
         }
-        return t.loop.spawn(body);
+        return t.host().loop().spawn(body);
     }
 
     /**
@@ -46,8 +51,7 @@ public final class Async {
      * generator or continuation nested in a task). Never throws.
      */
     public static Task<?> currentTask() {
-        Continuation c = Continuation.current();
-        return c != null && c.attachment instanceof LoopTask ? (LoopTask<?>) c.attachment : null;
+        return LoopTask.currentOrNull();
     }
 
     /**
@@ -56,14 +60,12 @@ public final class Async {
      */
     @Suspendable
     public static void yieldNow() {
-        LoopTask<?> t = Scheduler.currentTask("Async.yieldNow()");
+        LoopTask<?> t = LoopTask.current("Async.yieldNow()");
         if (t == null) {
             Thread.yield();
             return;
         }
-        t.checkInterrupt();
-        Continuation.suspend(); // a suspension without a wait: the loop queues the task again
-        t.checkInterrupt();
+        t.yieldNow();
     }
 
     /**
@@ -74,7 +76,7 @@ public final class Async {
     @Suspendable
     public static void sleep(Duration duration) {
         Objects.requireNonNull(duration, "duration");
-        LoopTask<?> t = Scheduler.currentTask("Async.sleep()");
+        LoopTask<?> t = LoopTask.current("Async.sleep()");
         if (t == null) {
             PlainCode.sleep(duration);
             return;
@@ -83,7 +85,8 @@ public final class Async {
             yieldNow();
             return;
         }
-        Scheduler.park(t, new TimerWait(t, t.loop.scheduler.deadlineAfter(duration)));
+        long now = t.host().now();
+        t.sleepUntil(Clock.deadline(now, Clock.saturatedNanos(duration)));
     }
 
     /**
@@ -94,12 +97,12 @@ public final class Async {
     @Suspendable
     public static <T> T blocking(Callable<T> work) throws Exception {
         Objects.requireNonNull(work, "work");
-        LoopTask<?> t = Scheduler.currentTask("Async.blocking()");
+        LoopTask<?> t = LoopTask.current("Async.blocking()");
         if (t == null) {
             return work.call();
         }
         CompletionWait.OnPool<T> wait = new CompletionWait.OnPool<>(t, work);
-        Scheduler.park(t, wait);
+        t.park(wait);
         return wait.outcome();
     }
 
@@ -111,12 +114,12 @@ public final class Async {
     @Suspendable
     public static <T> T await(CompletionStage<T> stage) throws Exception {
         Objects.requireNonNull(stage, "stage");
-        LoopTask<?> t = Scheduler.currentTask("Async.await()");
+        LoopTask<?> t = LoopTask.current("Async.await()");
         if (t == null) {
             return PlainCode.await(stage);
         }
         CompletionWait.OnStage<T> wait = new CompletionWait.OnStage<>(t, stage);
-        Scheduler.park(t, wait);
+        t.park(wait);
         return wait.outcome();
     }
 
@@ -152,12 +155,12 @@ public final class Async {
     @Suspendable
     private static void ready(SelectableChannel channel, boolean write) throws IOException {
         Objects.requireNonNull(channel, "channel");
-        LoopTask<?> t = Scheduler.currentTask(write ? "Async.writable()" : "Async.readable()");
+        LoopTask<?> t = LoopTask.current(write ? "Async.writable()" : "Async.readable()");
         if (t == null) {
             PlainCode.awaitReady(channel, write);
             return;
         }
-        t.loop.io().await(t, channel, write);
+        t.host().poller().await(t, channel, write);
     }
 
     /**
@@ -173,37 +176,23 @@ public final class Async {
     public static <T> T withTimeout(Duration limit, SuspendableCallable<T> body) throws Exception {
         Objects.requireNonNull(limit, "limit");
         Objects.requireNonNull(body, "body");
-        LoopTask<?> t = Scheduler.currentTask("Async.withTimeout()");
+        LoopTask<?> t = LoopTask.current("Async.withTimeout()");
         if (t == null) {
             return EventLoop.run(() -> withTimeout(limit, body));
         }
-        Scheduler s = t.loop.scheduler;
-        TimeoutScope scope = new TimeoutScope(limit, t.scopes);
-        t.scopes = scope;
-        if (limit.isZero() || limit.isNegative()) {
-            scope.expired = true;
-        } else {
-            scope.timer = s.timers.add(s.deadlineAfter(limit), () -> {
-                scope.expired = true;
-                if (t.scopes != null) { // still inside the task's scopes: interrupt its wait
-                    s.interrupt(t);
-                }
-            });
-        }
+        CancelScope scope = CancelScope.open(t, "withTimeout(" + limit + ") expired");
         try {
+            scope.cancelAt(Clock.deadline(t.host().now(), Clock.saturatedNanos(limit)));
             return body.call();
         } catch (CancellationException e) {
-            if (e == scope.delivered) {
+            if (scope.caused(e)) {
                 TimeoutException te = new TimeoutException("the body did not end within " + limit);
                 te.initCause(e);
                 throw te;
             }
             throw e;
         } finally {
-            if (scope.timer != null) {
-                s.timers.remove(scope.timer);
-            }
-            t.scopes = scope.outer;
+            scope.close();
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.bobbin;
 
+import io.bobbin.internal.cont.ContinuationAccess;
 import io.bobbin.internal.cont.FrameStack;
+import io.bobbin.internal.cont.ResumeHook;
 import io.bobbin.internal.cont.Torture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -33,21 +35,13 @@ public final class Continuation {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        ContinuationAccess.install(c -> c.stack);
     }
 
     private final SuspendableRunnable body;
     private final FrameStack stack;
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
-
-    /** Something the scheduler that runs this continuation attaches to it (its task); package-private. */
-    Object attachment;
-
-    /** An attachment told, inside the body, each time a suspension of it has been resumed. */
-    interface ResumeHook {
-        /** Runs in the body's frame of {@code suspend()}; what it throws comes out of {@code suspend()}. */
-        void resumed();
-    }
 
     /** A continuation that will run {@code body} when first resumed. */
     public Continuation(SuspendableRunnable body) {
@@ -120,8 +114,8 @@ public final class Continuation {
                 return true;
             }
             if (s.mode == FrameStack.RESTORING) {
-                throw new IllegalStateException("Bobbin: the continuation's body returned while restoring its frames;"
-                        + " the body is not instrumented, or its class changed since it suspended");
+                throw new IllegalStateException("the continuation's body returned while its frames were being restored:"
+                        + " the body is not instrumented, or its class changed since it suspended; run with the Bobbin agent");
             }
             return false;
         } finally {
@@ -154,7 +148,7 @@ public final class Continuation {
             // The frames above are rebuilt: going on from here is the resumption.
             s.mode = FrameStack.RUNNING;
             s.disarm();
-            Object attached = ((Continuation) s.owner()).attachment;
+            Object attached = s.attachment;
             if (attached instanceof ResumeHook) {
                 ((ResumeHook) attached).resumed();
             }

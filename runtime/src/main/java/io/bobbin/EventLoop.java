@@ -1,16 +1,17 @@
 package io.bobbin;
 
+import io.bobbin.internal.blocking.BlockingPool;
+import io.bobbin.internal.io.NioPoller;
+import io.bobbin.internal.loop.LoopCore;
+import io.bobbin.internal.task.LoopTask;
+import io.bobbin.internal.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An event loop: many {@linkplain Task tasks}, written as plain blocking-style code, run on one
@@ -22,10 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * loop on a thread of its own that runs until {@link #close()}.
  *
  * <h2>Architecture</h2>
- * One loop is three parts: the {@link Scheduler} (the FIFO ready queue, the task state machine, the
- * {@link TimerQueue}), the {@link IoPoller} (the {@code Selector}, channel registrations, the
- * {@link WakeupChannel} self-pipe) and the {@link BlockingPool} (an elastic thread pool for
- * {@link Async#blocking}). Other threads reach the loop only through its {@link Inbox}. One iteration:
+ * This class is the face of a loop; its engine ({@code io.bobbin.internal.loop.LoopCore}) owns the
+ * FIFO ready queue, the timers on the loop's clock and the live tasks, and hosts the tasks (each a
+ * state machine of its own, {@code io.bobbin.internal.task.LoopTask}). Behind it sit a poller
+ * ({@code io.bobbin.internal.io}: the {@code Selector} and its self-pipe wakeup channel) and an
+ * elastic blocking pool ({@code io.bobbin.internal.blocking}). Other threads reach the loop only
+ * through its inbox. One turn:
  * <ol>
  *   <li>poll the selector: without blocking if something is ready, else until the next timer, else until woken;</li>
  *   <li>wake the tasks whose channels are ready; run what other threads posted;</li>
@@ -45,42 +48,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * loop ends, is reported once at {@code WARNING} through the same logger. It never stops the loop.
  */
 public final class EventLoop implements AutoCloseable, Executor {
-    static final System.Logger LOG = System.getLogger("io.bobbin.EventLoop");
-    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
     private static final AtomicInteger LOOPS = new AtomicInteger();
 
-    private final String name;
-    /** The loop's thread: the caller of {@code run}, or the thread {@code start} made (set before it starts). */
-    private volatile Thread thread;
-    final Scheduler scheduler;
-    final BlockingPool pool;
-    private final WakeupChannel wakeup;
-    private final IoPoller io;
-
-    IoPoller io() {
-        return io;
-    }
-    private final Inbox inbox;
-    private final AtomicLong taskIds = new AtomicLong();
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private volatile boolean closing;
-    /** Whether {@link #runLoop} is running; written and read (with the thread check first) on the loop's thread. */
-    private boolean running;
-    private boolean shutdownBegun;
+    private final LoopCore core;
 
     private EventLoop(Builder b, Thread thread, String name) throws IOException {
-        this.name = name;
-        this.thread = thread;
-        this.scheduler = new Scheduler(this);
-        this.pool = new BlockingPool(name, b.maxBlockingThreads, b.blockingKeepAlive.toNanos());
-        this.wakeup = new WakeupChannel();
-        try {
-            this.io = new IoPoller(wakeup);
-        } catch (IOException | RuntimeException e) {
-            wakeup.close();
-            throw e;
-        }
-        this.inbox = new Inbox(wakeup, this);
+        this.core = new LoopCore(this, name, thread, Clock.SYSTEM, new NioPoller(),
+                new BlockingPool(name, b.maxBlockingThreads, b.blockingKeepAlive.toNanos()));
     }
 
     // ---- ways in ------------------------------------------------------------------------------
@@ -115,7 +89,7 @@ public final class EventLoop implements AutoCloseable, Executor {
 
     /** The loop running on this thread, or {@code null} (on a thread of a loop's blocking pool too). */
     public static EventLoop current() {
-        return CURRENT.get();
+        return LoopCore.currentLoop();
     }
 
     /** Settings for a new loop; then {@link #run} or {@link #start}. */
@@ -136,7 +110,7 @@ public final class EventLoop implements AutoCloseable, Executor {
         /** The most threads {@link Async#blocking} work may use at once; default 64. */
         public Builder maxBlockingThreads(int max) {
             if (max < 1) {
-                throw new IllegalArgumentException("maxBlockingThreads must be at least 1: " + max);
+                throw new IllegalArgumentException("maxBlockingThreads must be at least 1, not " + max);
             }
             this.maxBlockingThreads = max;
             return this;
@@ -145,7 +119,7 @@ public final class EventLoop implements AutoCloseable, Executor {
         /** How long a blocking-pool thread stays idle before it retires; default 30 seconds. */
         public Builder blockingKeepAlive(Duration keepAlive) {
             if (keepAlive.isNegative()) {
-                throw new IllegalArgumentException("blockingKeepAlive must not be negative: " + keepAlive);
+                throw new IllegalArgumentException("blockingKeepAlive must not be negative, not " + keepAlive);
             }
             this.blockingKeepAlive = keepAlive;
             return this;
@@ -166,14 +140,14 @@ public final class EventLoop implements AutoCloseable, Executor {
             Objects.requireNonNull(main, "main");
             EventLoop here = current();
             if (here != null) {
-                throw new IllegalStateException("EventLoop.run called on the thread of " + here.name()
-                        + " (from one of its tasks or callbacks): it would block that loop; use Async.spawn");
+                throw new IllegalStateException("EventLoop.run was called on the thread of " + here.name()
+                        + " (from one of its tasks or callbacks), where it would block that loop; use Async.spawn");
             }
             EventLoop loop = new EventLoop(this, Thread.currentThread(), nameOrDefault());
-            LoopTask<T> task = loop.newTask(main);
-            task.observed = true;
-            loop.scheduler.start(task);
-            loop.runLoop(task);
+            LoopTask<T> task = loop.core.newTask(main);
+            task.markObserved();
+            loop.core.start(task);
+            loop.core.runLoop(task);
             return task.join();
         }
 
@@ -184,105 +158,14 @@ public final class EventLoop implements AutoCloseable, Executor {
             try {
                 loop = new EventLoop(this, null, n);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot open the event loop's selector", e);
+                throw new UncheckedIOException("cannot open the selector of a new event loop", e);
             }
-            Thread runner = new Thread(() -> loop.runLoop(null), n);
-            loop.thread = runner;
+            Thread runner = new Thread(() -> loop.core.runLoop(null), n);
+            loop.core.setThread(runner);
             runner.setDaemon(daemon);
             runner.start();
             return loop;
         }
-    }
-
-    // ---- the loop ----------------------------------------------------------------------------
-
-    Thread loopThread() {
-        return thread;
-    }
-
-    /** Runs iterations until {@code main} (or, for a started loop, a close request) ends the loop. */
-    private void runLoop(LoopTask<?> main) {
-        CURRENT.set(this);
-        running = true;
-        boolean interrupted = false;
-        try {
-            boolean ran = false;
-            while (true) {
-                if (main != null && main.isDone() && !shutdownBegun) {
-                    beginShutdown();
-                }
-                if (closing && !shutdownBegun) {
-                    beginShutdown();
-                }
-                if (shutdownBegun && !scheduler.hasLiveTasks()) {
-                    break;
-                }
-                boolean posted = !inbox.isEmpty();
-                if (posted || !scheduler.hasReady() || io.hasWaiters()) {
-                    io.poll(posted ? 0 : scheduler.selectTimeoutMillis(), ran);
-                } // else tasks are ready and none waits on a channel: no selectNow() system call this turn
-                if (Thread.interrupted()) { // select() returns at once while the flag is up: never spin on it
-                    interrupted = true;
-                    if (main != null) {
-                        main.cancel();
-                    }
-                }
-                int done = inbox.drain();
-                done += scheduler.fireDueTimers();
-                done += scheduler.runReady();
-                ran = done > 0; // they may have closed channels: look before blocking
-
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the event loop's selector failed", e);
-        } finally {
-            release();
-            running = false;
-            CURRENT.remove();
-            if (interrupted && main != null) {
-                Thread.currentThread().interrupt(); // the caller of run() sees it
-            }
-        }
-    }
-
-    private void beginShutdown() {
-        shutdownBegun = true;
-        closing = true;
-        scheduler.cancelAll();
-    }
-
-    private void release() {
-        closing = true;
-        for (Runnable r : inbox.close()) {
-            if (r instanceof SpawnAction) {
-                ((SpawnAction) r).task.finishUnstarted();
-            }
-        }
-        scheduler.cancelAll(); // anything left if the loop failed
-        scheduler.reportUnobservedFailures();
-        scheduler.clear();
-        pool.shutdown(2_000, CompletionWait.OnPool::dropped);
-        io.close();
-        wakeup.close();
-        terminated.countDown();
-    }
-
-    /** Runs {@code r}, logging what it throws: nothing a callback does stops the loop. */
-    static void runGuarded(Runnable r) {
-        try {
-            r.run();
-        } catch (Throwable e) {
-            LOG.log(System.Logger.Level.WARNING, "a callback of the event loop failed", e);
-        }
-    }
-
-    /** Runs {@code action} now if called on the loop's thread, else posts it; {@code false} if the loop has ended. */
-    boolean onLoopThread(Runnable action) {
-        if (Thread.currentThread() == loopThread() && running) {
-            action.run();
-            return true;
-        }
-        return inbox.post(action);
     }
 
     // ---- public API ---------------------------------------------------------------------------
@@ -295,31 +178,7 @@ public final class EventLoop implements AutoCloseable, Executor {
      */
     public <T> Task<T> spawn(SuspendableCallable<T> body) {
         Objects.requireNonNull(body, "body");
-        LoopTask<T> task = newTask(body);
-        if (Thread.currentThread() == loopThread() && running) {
-            scheduler.start(task);
-        } else if (!inbox.post(new SpawnAction(task))) {
-            throw new RejectedExecutionException(name + " has ended");
-        }
-        return task;
-    }
-
-    private <T> LoopTask<T> newTask(SuspendableCallable<T> body) {
-        return new LoopTask<>(this, taskIds.incrementAndGet(), body);
-    }
-
-    /** Posts the start of a task from another thread; a loop that ended first cancels it instead. */
-    private static final class SpawnAction implements Runnable {
-        final LoopTask<?> task;
-
-        SpawnAction(LoopTask<?> task) {
-            this.task = task;
-        }
-
-        @Override
-        public void run() {
-            task.loop.scheduler.start(task);
-        }
+        return core.spawn(body);
     }
 
     /**
@@ -340,11 +199,7 @@ public final class EventLoop implements AutoCloseable, Executor {
      * @throws RejectedExecutionException if the loop has ended
      */
     public CallbackHandle callSoon(Runnable callback) {
-        ScheduledCallback c = new ScheduledCallback(this, Objects.requireNonNull(callback, "callback"));
-        if (!onLoopThread(() -> scheduler.callSoon(c))) {
-            throw new RejectedExecutionException(name + " has ended");
-        }
-        return c;
+        return core.callSoon(Objects.requireNonNull(callback, "callback"));
     }
 
     /**
@@ -355,21 +210,7 @@ public final class EventLoop implements AutoCloseable, Executor {
      */
     public CallbackHandle callLater(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
-        ScheduledCallback c = new ScheduledCallback(this, Objects.requireNonNull(callback, "callback"));
-        long nanos = PlainCode.saturatedNanos(delay);
-        long asked = System.nanoTime();
-        boolean ok = onLoopThread(() -> {
-            if (c.isCancelled()) {
-                return;
-            }
-            long elapsed = System.nanoTime() - asked; // time spent in the inbox counts
-            long left = Math.max(0, nanos > 0 ? nanos - elapsed : 0);
-            c.timer = scheduler.timers.add(scheduler.deadlineAfter(Duration.ofNanos(left)), c);
-        });
-        if (!ok) {
-            throw new RejectedExecutionException(name + " has ended");
-        }
-        return c;
+        return core.callLater(Clock.saturatedNanos(delay), Objects.requireNonNull(callback, "callback"));
     }
 
     /**
@@ -377,37 +218,30 @@ public final class EventLoop implements AutoCloseable, Executor {
      * only differences matter. From any thread.
      */
     public long time() {
-        return scheduler.now();
+        return core.now();
     }
 
     /** The loop's name (its thread's, for a started loop). */
     public String name() {
-        return name;
+        return core.name();
     }
 
     /** Whether the calling thread is this loop's thread. */
     public boolean inLoopThread() {
-        return Thread.currentThread() == loopThread() && running;
+        return core.inHostThread();
     }
 
-    /** How many bytes were written to the wakeup channel so far: one per batch of outside events. */
-    public long wakeups() {
-        return wakeup.written();
-    }
-
-    /** How many wakeups were coalesced: they found the loop woken already and wrote nothing. */
-    public long coalescedWakeups() {
-        return wakeup.coalesced();
-    }
-
-    /** The blocking pool's threads alive now. */
-    public int blockingThreads() {
-        return pool.threadCount();
+    /**
+     * A snapshot of the loop's counters: live tasks, ready queue, timers, channels, pool threads,
+     * steps and turns run, wakeups written and coalesced. From any thread.
+     */
+    public LoopStats stats() {
+        return core.stats();
     }
 
     /** Whether the loop has ended and released its resources. */
     public boolean isClosed() {
-        return terminated.getCount() == 0;
+        return core.isClosed();
     }
 
     /**
@@ -419,28 +253,23 @@ public final class EventLoop implements AutoCloseable, Executor {
      */
     @Override
     public void close() {
-        if (!closing) {
-            closing = true;
-            onLoopThread(() -> { }); // wakes the loop, which sees the close request
-        }
-        if (!inLoopThread()) {
+        core.requestClose();
+        if (!core.inHostThread()) {
             try {
-                terminated.await();
+                core.awaitTermination();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        } else if (!shutdownBegun) {
-            beginShutdown();
         }
     }
 
     /** Waits up to {@code limit} for the loop to end; {@code true} if it has. */
     public boolean awaitTermination(Duration limit) throws InterruptedException {
-        return terminated.await(PlainCode.saturatedNanos(limit), TimeUnit.NANOSECONDS);
+        return core.awaitTermination(Clock.saturatedNanos(limit));
     }
 
     @Override
     public String toString() {
-        return "EventLoop[" + name + (isClosed() ? ", closed" : "") + "]";
+        return "EventLoop[" + name() + (isClosed() ? ", closed" : "") + "]";
     }
 }

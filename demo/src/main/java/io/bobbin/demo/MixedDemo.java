@@ -112,7 +112,7 @@ final class MixedDemo implements Demo {
                 while (true) {
                     Async.sleep(Duration.ofMillis(250));
                     System.out.println(clock.stamp() + "  pool jobs done " + jobsDone + "/" + jobs + ", pipe lines " + pipeLines
-                            + ", echoes " + echoes + "; wakeups written " + loop.wakeups() + ", coalesced " + loop.coalescedWakeups());
+                            + ", echoes " + echoes + "; wakeups written " + loop.stats().wakeups() + ", coalesced " + loop.stats().coalescedWakeups());
                 }
             });
             for (Task<Void> t : pool) {
@@ -120,8 +120,8 @@ final class MixedDemo implements Demo {
             }
             System.out.println(clock.stamp() + "  done: " + jobsDone + " pool jobs, " + pipeLines + " pipe lines, "
                     + echoes + " echoes, all on thread " + Thread.currentThread().getName());
-            System.out.println("pool completions woke the selector through the wakeup channel: " + loop.wakeups()
-                    + " wakeup bytes written, " + loop.coalescedWakeups() + " wakeups coalesced (the loop was already woken)");
+            System.out.println("pool completions woke the selector through the wakeup channel: " + loop.stats().wakeups()
+                    + " wakeup bytes written, " + loop.stats().coalescedWakeups() + " wakeups coalesced (the loop was already woken)");
             progress.cancel();
             echoClient.cancel();
             server.close();

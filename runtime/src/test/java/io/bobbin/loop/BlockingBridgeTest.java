@@ -46,7 +46,7 @@ class BlockingBridgeTest {
                 Thread.sleep(200);
                 return "done";
             });
-            wakeups[0] = EventLoop.current().wakeups();
+            wakeups[0] = EventLoop.current().stats().wakeups();
             return v;
         });
         assertEquals("done", r);
@@ -94,11 +94,11 @@ class BlockingBridgeTest {
             for (Task<String> t : ts) {
                 assertTrue(t.join().startsWith("grow-blocking-"));
             }
-            assertTrue(EventLoop.current().blockingThreads() >= n);
-            for (int i = 0; i < 200 && EventLoop.current().blockingThreads() > 0; i++) {
+            assertTrue(EventLoop.current().stats().blockingThreads() >= n);
+            for (int i = 0; i < 200 && EventLoop.current().stats().blockingThreads() > 0; i++) {
                 Async.sleep(Duration.ofMillis(25));
             }
-            assertEquals(0, EventLoop.current().blockingThreads(), "idle threads retired");
+            assertEquals(0, EventLoop.current().stats().blockingThreads(), "idle threads retired");
             return null;
         });
     }
@@ -112,7 +112,7 @@ class BlockingBridgeTest {
                 ts.add(Async.spawn(() -> Async.blocking(() -> release.await(20, TimeUnit.SECONDS))));
             }
             Async.sleep(Duration.ofMillis(100));
-            assertEquals(2, EventLoop.current().blockingThreads());
+            assertEquals(2, EventLoop.current().stats().blockingThreads());
             release.countDown();
             for (Task<Object> t : ts) {
                 assertEquals(true, t.join());
@@ -135,14 +135,14 @@ class BlockingBridgeTest {
                 }
             });
             assertTrue(inCallback.await(10, TimeUnit.SECONDS));
-            long written = loop.wakeups();
-            long coalesced = loop.coalescedWakeups();
+            long written = loop.stats().wakeups();
+            long coalesced = loop.stats().coalescedWakeups();
             CountDownLatch ran = new CountDownLatch(1000);
             for (int i = 0; i < 1000; i++) {
                 loop.execute(ran::countDown);
             }
-            assertEquals(written + 1, loop.wakeups());
-            assertEquals(coalesced + 999, loop.coalescedWakeups());
+            assertEquals(written + 1, loop.stats().wakeups());
+            assertEquals(coalesced + 999, loop.stats().coalescedWakeups());
             release.countDown();
             assertTrue(ran.await(10, TimeUnit.SECONDS));
         }

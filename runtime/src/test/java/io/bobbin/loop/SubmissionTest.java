@@ -91,7 +91,7 @@ class SubmissionTest {
                 sum += t.join();
             }
             EventLoop loop = EventLoop.current();
-            return sum + " " + (loop.wakeups() + loop.coalescedWakeups() >= 1);
+            return sum + " " + (loop.stats().wakeups() + loop.stats().coalescedWakeups() >= 1);
         });
         assertEquals((n * (n - 1) / 2) + " true", r);
     }

@@ -109,6 +109,11 @@ public final class FrameStack {
     private int rsp;
 
     private final Object owner;
+    /**
+     * What the scheduler running this continuation attaches to it (a loop's task), or {@code null}.
+     * Set once, before the continuation first runs; read on the thread that runs it.
+     */
+    public Object attachment;
     private Thread carrier;
     private Carrier mountedOn;
     private FrameStack outer;
@@ -369,8 +374,8 @@ public final class FrameStack {
 
     /** Thrown by restore code that finds a resume point it does not have: the store is corrupt. */
     public static IllegalStateException badResumePoint(String method, int point) {
-        return new IllegalStateException("Bobbin: no resume point " + point + " in " + method
-                + " (the class changed since the continuation suspended, or its frames were corrupted)");
+        return new IllegalStateException("no resume point " + point + " in " + method
+                + " (the class changed since the continuation suspended, or its frames were corrupted); resume it only with the classes it suspended with");
     }
 
     // ---- faults ---------------------------------------------------------------------------

@@ -1,12 +1,14 @@
-package io.bobbin;
+package io.bobbin.internal.time;
 
 /**
  * One pending timer of a {@link TimerQueue}: a deadline and the action to run then. Loop thread only.
  */
-final class TimerEntry {
-    final long deadline;
+public final class TimerEntry {
+    /** When it is due, on its loop's clock. */
+    public final long deadline;
     final long sequence;
-    final Runnable action;
+    /** What runs when it is due. */
+    public final Runnable action;
     /** Position in the heap's array; {@code -1} once it has fired or been removed. */
     int index = -1;
 
@@ -16,7 +18,8 @@ final class TimerEntry {
         this.action = action;
     }
 
-    boolean isPending() {
+    /** Whether it is still in its queue: neither fired nor removed. */
+    public boolean isPending() {
         return index >= 0;
     }
 

@@ -1,4 +1,8 @@
-package io.bobbin;
+package io.bobbin.internal.task;
+
+import io.bobbin.internal.io.NioPoller;
+import io.bobbin.internal.time.Clock;
+import io.bobbin.internal.util.Exceptions;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -12,21 +16,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What {@link Async} does on a thread that runs no event loop: the same as on a private loop of its
+ * What {@code Async} does on a thread that runs no event loop: the same as on a private loop of its
  * own for the length of the call, so the calling thread simply blocks. An interrupt of the thread
  * ends a wait early: {@code sleep} throws {@link CancellationException}, {@code await}
  * {@link InterruptedException}, {@code readable}/{@code writable} {@link InterruptedIOException};
  * the thread's interrupt status is kept.
  */
-final class PlainCode {
+public final class PlainCode {
     private PlainCode() {}
 
-    static void sleep(Duration d) {
+    public static void sleep(Duration d) {
         if (d.isZero() || d.isNegative()) {
             Thread.yield();
             return;
         }
-        long deadline = System.nanoTime() + saturatedNanos(d);
+        long deadline = System.nanoTime() + Clock.saturatedNanos(d);
         try {
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {
                 TimeUnit.NANOSECONDS.sleep(left);
@@ -39,7 +43,7 @@ final class PlainCode {
         }
     }
 
-    static <T> T await(CompletionStage<T> stage) throws Exception {
+    public static <T> T await(CompletionStage<T> stage) throws Exception {
         CountDownLatch latch = new CountDownLatch(1);
         Object[] outcome = new Object[2];
         stage.whenComplete((v, e) -> {
@@ -49,7 +53,7 @@ final class PlainCode {
         });
         latch.await();
         if (outcome[1] != null) {
-            throw CompletionWait.rethrowable(CompletionWait.unwrap((Throwable) outcome[1]));
+            throw Exceptions.rethrowable(Exceptions.unwrap((Throwable) outcome[1]));
         }
         @SuppressWarnings("unchecked")
         T v = (T) outcome[0];
@@ -57,14 +61,14 @@ final class PlainCode {
     }
 
     /** Waits on a selector of its own; it looks at the channel now and then, so a close from another thread is seen. */
-    static void awaitReady(SelectableChannel channel, boolean write) throws IOException {
+    public static void awaitReady(SelectableChannel channel, boolean write) throws IOException {
         if (channel.isBlocking()) {
             throw new IllegalArgumentException("the channel is in blocking mode; configureBlocking(false) first: " + channel);
         }
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }
-        int ops = IoPoller.interestFor(channel, write);
+        int ops = NioPoller.interestFor(channel, write);
         try (Selector selector = Selector.open()) {
             channel.register(selector, ops);
             while (selector.select(50) == 0) {
@@ -81,14 +85,6 @@ final class PlainCode {
         }
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
-        }
-    }
-
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.bobbin;
+package io.bobbin.internal.blocking;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,15 +9,15 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The elastic thread pool behind {@link Async#blocking}: it starts a thread whenever work waits
+ * The elastic thread pool behind {@code Async.blocking}: it starts a thread whenever work waits
  * and no idle thread can take it, up to {@code maxThreads}; a thread idle for {@code keepAlive}
  * retires. Threads are daemons named {@code <loop>-blocking-<n>}; no event loop runs on them
- * ({@link EventLoop#current()} is {@code null} there).
+ * ({@code EventLoop.current()} is {@code null} there).
  *
  * <p>Threads: {@link #submit} from the loop's thread (any thread works); {@link #shutdown} once,
  * when the loop ends.
  */
-final class BlockingPool {
+public final class BlockingPool {
     private final String namePrefix;
     private final int maxThreads;
     private final long keepAliveNanos;
@@ -29,18 +29,18 @@ final class BlockingPool {
     private int started;
     private boolean shutdown;
 
-    BlockingPool(String namePrefix, int maxThreads, long keepAliveNanos) {
+    public BlockingPool(String namePrefix, int maxThreads, long keepAliveNanos) {
         this.namePrefix = namePrefix;
         this.maxThreads = maxThreads;
         this.keepAliveNanos = keepAliveNanos;
     }
 
     /** Queues {@code job}, starting a thread for it if every thread is busy and the limit allows. */
-    void submit(Runnable job) {
+    public void submit(Runnable job) {
         lock.lock();
         try {
             if (shutdown) {
-                throw new RejectedExecutionException("the event loop's blocking pool is shut down");
+                throw new RejectedExecutionException("the blocking pool of " + namePrefix + " is shut down: its loop has ended");
             }
             queue.add(job);
             if (queue.size() > idle && workers.size() < maxThreads) {
@@ -57,7 +57,7 @@ final class BlockingPool {
     }
 
     /** The threads alive now. */
-    int threadCount() {
+    public int threadCount() {
         lock.lock();
         try {
             return workers.size();
@@ -100,7 +100,7 @@ final class BlockingPool {
      * {@code graceMillis} for the threads to end. A thread still busy with work that ignores
      * interruption is left to finish on its own (it is a daemon).
      */
-    void shutdown(long graceMillis, java.util.function.Consumer<Runnable> onDropped) {
+    public void shutdown(long graceMillis, java.util.function.Consumer<Runnable> onDropped) {
         List<Runnable> dropped;
         List<Thread> alive;
         lock.lock();

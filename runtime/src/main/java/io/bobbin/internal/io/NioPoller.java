@@ -1,5 +1,8 @@
-package io.bobbin;
+package io.bobbin.internal.io;
 
+import io.bobbin.Suspendable;
+import io.bobbin.internal.task.LoopTask;
+import io.bobbin.internal.task.Wait;
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
@@ -14,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The I/O half of an {@link EventLoop}: its {@link Selector}, the registrations of the channels its
+ * The NIO {@link Poller} of a loop: its {@link Selector}, the registrations of the channels its
  * tasks wait on, and the {@link WakeupChannel} through which other threads wake it.
  *
  * <p>A channel is registered once, the first time a task waits on it, and its key is reused: its
@@ -26,7 +29,7 @@ import java.util.Set;
  * thread does not wake the selector; while tasks wait on channels the selector never blocks longer
  * than {@link #CLOSE_CHECK_MILLIS}, so such a close is noticed within about a second.
  */
-final class IoPoller implements AutoCloseable {
+public final class NioPoller implements Poller {
     private final Selector selector;
     private final WakeupChannel wakeup;
     private final Map<SelectableChannel, ChannelWatch> watches = new HashMap<>();
@@ -38,15 +41,37 @@ final class IoPoller implements AutoCloseable {
      */
     static final long CLOSE_CHECK_MILLIS = 1000;
 
-    IoPoller(WakeupChannel wakeup) throws IOException {
-        this.wakeup = wakeup;
-        this.selector = Selector.open();
+    /** Opens the selector and its wakeup channel. */
+    public NioPoller() throws IOException {
+        this.wakeup = new WakeupChannel();
+        try {
+            this.selector = Selector.open();
+        } catch (IOException | RuntimeException e) {
+            wakeup.close();
+            throw e;
+        }
         try {
             wakeup.register(selector);
         } catch (IOException | RuntimeException e) {
             selector.close();
+            wakeup.close();
             throw e;
         }
+    }
+
+    @Override
+    public void wakeup() {
+        wakeup.wakeup();
+    }
+
+    @Override
+    public long wakeupsWritten() {
+        return wakeup.written();
+    }
+
+    @Override
+    public long wakeupsCoalesced() {
+        return wakeup.coalesced();
     }
 
     /** The waits on one registered channel; the attachment of its key. */
@@ -88,7 +113,7 @@ final class IoPoller implements AutoCloseable {
         }
 
         @Override
-        void arm() {
+        protected void arm() {
             if (write) {
                 watch.writer = this;
             } else {
@@ -99,12 +124,12 @@ final class IoPoller implements AutoCloseable {
                 watch.updateInterest();
             } catch (CancelledKeyException e) {
                 closed = true;
-                task.loop.scheduler.wake(task, this);
+                task.wake(this);
             }
         }
 
         @Override
-        void abort() {
+        protected void abort() {
             leave();
         }
 
@@ -134,7 +159,7 @@ final class IoPoller implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the channel does not support it (reading a pipe's sink, say)
      */
-    static int interestFor(SelectableChannel ch, boolean write) {
+    public static int interestFor(SelectableChannel ch, boolean write) {
         int ops;
         if (write) {
             ops = ch instanceof SocketChannel && ((SocketChannel) ch).isConnectionPending()
@@ -148,9 +173,9 @@ final class IoPoller implements AutoCloseable {
         return ops;
     }
 
-    /** Parks {@code task} until {@code channel} is ready to read/accept, or write/connect. */
+    @Override
     @Suspendable
-    void await(LoopTask<?> task, SelectableChannel channel, boolean write) throws IOException {
+    public void await(LoopTask<?> task, SelectableChannel channel, boolean write) throws IOException {
         if (channel.isBlocking()) {
             throw new IllegalArgumentException("the channel is in blocking mode; configureBlocking(false) first: " + channel);
         }
@@ -161,12 +186,12 @@ final class IoPoller implements AutoCloseable {
         ChannelWatch w = watch(channel);
         ChannelWait other = write ? w.writer : w.reader;
         if (other != null) {
-            throw new IllegalStateException("task " + other.task + " already waits for this channel to be "
-                    + (write ? "writable" : "readable") + "; two tasks cannot wait for the same readiness of one channel: "
-                    + channel);
+            throw new IllegalStateException("task " + other.task + " already waits for " + channel + " to be "
+                    + (write ? "writable" : "readable") + ", and two tasks cannot wait for the same readiness of one channel;"
+                    + " let one task do the " + (write ? "writing" : "reading") + ", or guard it with a lock");
         }
         ChannelWait wait = new ChannelWait(task, w, write);
-        Scheduler.park(task, wait);
+        task.park(wait);
         if (wait.closed || !channel.isOpen()) {
             throw new ClosedChannelException();
         }
@@ -190,17 +215,17 @@ final class IoPoller implements AutoCloseable {
         return w;
     }
 
-    /**
-     * Waits for readiness: {@code timeoutMillis} 0 means do not block, -1 means until woken. When
-     * tasks ran since the last select ({@code tasksRan}), it first looks without blocking, so that
-     * channels they closed are noticed before the loop goes to sleep.
-     */
-    /** Whether a task waits on a channel now. */
-    boolean hasWaiters() {
+    @Override
+    public boolean hasWaiters() {
         return waiting > 0;
     }
 
-    void poll(long timeoutMillis, boolean tasksRan) throws IOException {
+    /**
+     * {@inheritDoc} A channel closed by another thread does not wake the selector: while tasks wait
+     * on channels, a poll blocks at most {@link #CLOSE_CHECK_MILLIS}.
+     */
+    @Override
+    public void poll(long timeoutMillis, boolean tasksRan) throws IOException {
         if (waiting > 0 && (timeoutMillis < 0 || timeoutMillis > CLOSE_CHECK_MILLIS)) {
             timeoutMillis = CLOSE_CHECK_MILLIS;
         }
@@ -243,12 +268,12 @@ final class IoPoller implements AutoCloseable {
             if (w.reader != null && (ready & w.reader.ops) != 0) {
                 ChannelWait r = w.reader;
                 r.leave();
-                r.task.loop.scheduler.wake(r.task, r);
+                r.task.wake(r);
             }
             if (w.writer != null && (ready & w.writer.ops) != 0) {
                 ChannelWait wr = w.writer;
                 wr.leave();
-                wr.task.loop.scheduler.wake(wr.task, wr);
+                wr.task.wake(wr);
             }
         }
     }
@@ -274,7 +299,7 @@ final class IoPoller implements AutoCloseable {
                 if (cw != null) {
                     waiting--;
                     cw.closed = true;
-                    cw.task.loop.scheduler.wake(cw.task, cw);
+                    cw.task.wake(cw);
                     woke = true;
                 }
             }
@@ -284,8 +309,8 @@ final class IoPoller implements AutoCloseable {
         return woke;
     }
 
-    /** Channels registered now (for tests and diagnostics). */
-    int registeredChannels() {
+    @Override
+    public int registeredChannels() {
         return watches.size();
     }
 
@@ -297,5 +322,6 @@ final class IoPoller implements AutoCloseable {
             // nothing more to do
         }
         watches.clear();
+        wakeup.close();
     }
 }

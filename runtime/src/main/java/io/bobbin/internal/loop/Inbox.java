@@ -1,13 +1,15 @@
-package io.bobbin;
+package io.bobbin.internal.loop;
 
+import io.bobbin.internal.io.Poller;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 
 /**
  * Work handed to the loop from other threads (spawns, cancellations, completions of the blocking
- * pool and of awaited stages, {@code execute}): a lock-free queue, plus a wakeup of the selector
- * through the {@link WakeupChannel} when the poster is not the loop's own thread.
+ * pool and of awaited stages, {@code execute}): a lock-free queue, plus a wakeup of the loop's
+ * {@link Poller} when the poster is not the loop's own thread.
  *
  * <p>After {@link #close()} posting fails (returns {@code false}); an action that raced with the
  * close is either handed back by {@code close()} or refused to its poster, never lost.
@@ -17,13 +19,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class Inbox {
     private static final int MAX_BATCH = 1 << 16;
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    private final WakeupChannel wakeup;
-    private final EventLoop loop;
+    private final Poller poller;
+    private final Supplier<Thread> owner;
     private volatile boolean closed;
 
-    Inbox(WakeupChannel wakeup, EventLoop loop) {
-        this.wakeup = wakeup;
-        this.loop = loop;
+    /** An inbox that wakes {@code poller} for posts from threads other than {@code owner}'s. */
+    Inbox(Poller poller, Supplier<Thread> owner) {
+        this.poller = poller;
+        this.owner = owner;
     }
 
     /** Queues {@code action} for the loop's thread; {@code false} if the loop has ended. */
@@ -32,8 +35,8 @@ final class Inbox {
         if (closed && queue.remove(action)) {
             return false;
         }
-        if (Thread.currentThread() != loop.loopThread()) {
-            wakeup.wakeup();
+        if (Thread.currentThread() != owner.get()) {
+            poller.wakeup();
         }
         return true;
     }
@@ -50,7 +53,7 @@ final class Inbox {
             if (r == null) {
                 break;
             }
-            EventLoop.runGuarded(r);
+            LoopCore.runGuarded(r);
         }
         return n;
     }

@@ -1,4 +1,4 @@
-package io.bobbin;
+package io.bobbin.internal.time;
 
 import java.util.Arrays;
 
@@ -7,15 +7,15 @@ import java.util.Arrays;
  * addition). Adding, removing any entry and taking the earliest are O(log n); every entry knows its
  * position, so a cancelled timer is taken out at once and leaves nothing behind.
  *
- * <p>Threads: the loop's thread only. Deadlines are in the loop's clock ({@link EventLoop#time()}).
+ * <p>Threads: the loop's thread only. Deadlines are in the loop's clock ({@code EventLoop.time()}).
  */
-final class TimerQueue {
+public final class TimerQueue {
     private TimerEntry[] heap = new TimerEntry[64];
     private int size;
     private long sequence;
 
     /** Adds a timer that runs {@code action} once the clock reaches {@code deadline}. */
-    TimerEntry add(long deadline, Runnable action) {
+    public TimerEntry add(long deadline, Runnable action) {
         TimerEntry e = new TimerEntry(deadline, sequence++, action);
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
@@ -27,7 +27,7 @@ final class TimerQueue {
     }
 
     /** Removes a pending entry; does nothing for one that has fired or was removed. */
-    void remove(TimerEntry e) {
+    public void remove(TimerEntry e) {
         int i = e.index;
         if (i < 0 || i >= size || heap[i] != e) {
             return;
@@ -47,12 +47,12 @@ final class TimerQueue {
     }
 
     /** The earliest deadline, or {@link Long#MAX_VALUE} when there is no timer. */
-    long nextDeadline() {
+    public long nextDeadline() {
         return size == 0 ? Long.MAX_VALUE : heap[0].deadline;
     }
 
     /** Removes and returns the earliest entry if its deadline is at or before {@code now}, else {@code null}. */
-    TimerEntry pollDue(long now) {
+    public TimerEntry pollDue(long now) {
         if (size == 0 || heap[0].deadline > now) {
             return null;
         }
@@ -61,12 +61,12 @@ final class TimerQueue {
         return first;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Drops every timer (the loop has ended). */
-    void clear() {
+    public void clear() {
         for (int i = 0; i < size; i++) {
             heap[i].index = -1;
         }

@@ -1,5 +1,7 @@
-package io.bobbin;
+package io.bobbin.internal.loop;
 
+import io.bobbin.CallbackHandle;
+import io.bobbin.internal.time.TimerEntry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A user callback queued by {@code callSoon}/{@code callLater}/{@code execute}: runs at most once, unless cancelled first. */
@@ -8,13 +10,13 @@ final class ScheduledCallback implements CallbackHandle, Runnable {
     private static final int STARTED = 1;
     private static final int CANCELLED = 2;
 
-    private final EventLoop loop;
+    private final LoopCore loop;
     private final Runnable action;
     private final AtomicInteger state = new AtomicInteger();
     /** The timer of a {@code callLater}; loop thread only. */
     TimerEntry timer;
 
-    ScheduledCallback(EventLoop loop, Runnable action) {
+    ScheduledCallback(LoopCore loop, Runnable action) {
         this.loop = loop;
         this.action = action;
     }
@@ -31,9 +33,9 @@ final class ScheduledCallback implements CallbackHandle, Runnable {
         if (!state.compareAndSet(PENDING, CANCELLED)) {
             return false;
         }
-        loop.onLoopThread(() -> {
+        loop.onHostThread(() -> {
             if (timer != null) {
-                loop.scheduler.timers.remove(timer);
+                loop.cancelTimer(timer);
             }
         });
         return true;

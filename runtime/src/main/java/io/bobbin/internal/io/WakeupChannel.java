@@ -1,4 +1,4 @@
-package io.bobbin;
+package io.bobbin.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threads: {@link #wakeup()} from any thread; the rest on the loop's thread.
  */
-final class WakeupChannel implements AutoCloseable {
+public final class WakeupChannel implements AutoCloseable {
     private final Pipe pipe;
     private final AtomicBoolean woken = new AtomicBoolean();
     private final AtomicLong written = new AtomicLong();

@@ -1,0 +1,43 @@
+package io.bobbin.internal.cont;
+
+import io.bobbin.Continuation;
+import java.util.function.Function;
+
+/**
+ * How the runtime's other internal packages reach what a {@link Continuation} keeps private: the
+ * attachment of its frame store (the task that runs it). {@code Continuation} installs the bridge in
+ * its static initializer; since a continuation exists before anyone asks about it, the bridge is
+ * always there.
+ *
+ * <p>Only this package names {@link FrameStack}: a class outside it that mentions the frame store is
+ * taken by the agent for one it has instrumented already.
+ *
+ * <p>Threads: any; the bridge is written once, before any continuation exists.
+ */
+public final class ContinuationAccess {
+    private static volatile Function<Continuation, FrameStack> bridge;
+
+    private ContinuationAccess() {}
+
+    /** Called once, by {@code Continuation}'s static initializer. */
+    public static void install(Function<Continuation, FrameStack> b) {
+        if (bridge != null) {
+            throw new IllegalStateException("the continuation bridge is installed already");
+        }
+        bridge = b;
+    }
+
+    /**
+     * Attaches {@code attachment} to {@code c} before it first runs; a {@link ResumeHook} is told of
+     * each resumed suspension.
+     */
+    public static void attach(Continuation c, Object attachment) {
+        bridge.apply(c).attachment = attachment;
+    }
+
+    /** The attachment of the innermost continuation running on this thread, or {@code null}. */
+    public static Object currentAttachment() {
+        FrameStack s = FrameStack.current();
+        return s == null ? null : s.attachment;
+    }
+}

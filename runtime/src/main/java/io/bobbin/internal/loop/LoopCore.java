@@ -1,0 +1,402 @@
+package io.bobbin.internal.loop;
+
+import io.bobbin.CallbackHandle;
+import io.bobbin.EventLoop;
+import io.bobbin.LoopStats;
+import io.bobbin.SuspendableCallable;
+import io.bobbin.internal.blocking.BlockingPool;
+import io.bobbin.internal.io.Poller;
+import io.bobbin.internal.task.CompletionWait;
+import io.bobbin.internal.task.LoopTask;
+import io.bobbin.internal.task.TaskHost;
+import io.bobbin.internal.time.Clock;
+import io.bobbin.internal.time.TimerEntry;
+import io.bobbin.internal.time.TimerQueue;
+import io.bobbin.internal.util.Logs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The engine of one {@link EventLoop} (the public class is its face): the ready queue, the timers on
+ * the loop's {@link Clock}, the live tasks, the {@link Inbox} through which other threads reach it, and
+ * the turn that ties them to the {@link Poller} and the {@link BlockingPool}. It is the
+ * {@link TaskHost} of its tasks.
+ *
+ * <p>One turn:
+ * <ol>
+ *   <li>poll: without blocking if something is ready or was posted, else until the next timer, else
+ *       until woken (skipped when tasks are ready and none waits on a channel);</li>
+ *   <li>run what other threads posted;</li>
+ *   <li>run the timers that are due;</li>
+ *   <li>run what is ready now, in FIFO order (not what becomes ready meanwhile).</li>
+ * </ol>
+ *
+ * <p>Threads: {@link #onHostThread}, {@link #spawn}, {@link #callSoon}, {@link #callLater},
+ * {@link #now()}, {@link #requestClose()} and the accessors from any thread; everything else (the
+ * ready queue, the timers, the live set, the unreported failures) belongs to the loop's thread.
+ */
+public final class LoopCore implements TaskHost {
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+    /** How long a failed task may wait for someone to ask for its outcome before it is reported. */
+    static final long REPORT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final EventLoop face;
+    private final String name;
+    /** The loop's thread: the caller of {@code run}, or the thread {@code start} made (set before it starts). */
+    private volatile Thread thread;
+    private final Clock clock;
+    private final long origin;
+    private final Poller poller;
+    private final BlockingPool pool;
+    private final Inbox inbox;
+    private final AtomicLong taskIds = new AtomicLong();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean closing;
+
+    // ---- loop thread only ----
+    private final ReadyQueue ready = new ReadyQueue();
+    private final TimerQueue timers = new TimerQueue();
+    private final Set<LoopTask<?>> live = new HashSet<>();
+    /** Failed tasks nobody has asked about yet, oldest first; each is reported after {@link #REPORT_GRACE_NANOS}. */
+    private final ArrayDeque<LoopTask<?>> unobservedFailures = new ArrayDeque<>();
+    /** Whether {@link #runLoop} is running; written and read (with the thread check first) on the loop's thread. */
+    private boolean running;
+    private boolean shutdownBegun;
+    private long steps;
+    private long turns;
+
+    public LoopCore(EventLoop face, String name, Thread thread, Clock clock, Poller poller, BlockingPool pool) {
+        this.face = face;
+        this.name = name;
+        this.thread = thread;
+        this.clock = clock;
+        this.origin = clock.nanoTime();
+        this.poller = poller;
+        this.pool = pool;
+        this.inbox = new Inbox(poller, this::thread);
+    }
+
+    /** The loop running on this thread, or {@code null}. */
+    public static EventLoop currentLoop() {
+        return CURRENT.get();
+    }
+
+    /** Sets the thread of a started loop, before it starts. */
+    public void setThread(Thread t) {
+        thread = t;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    // ---- TaskHost ------------------------------------------------------------------------------
+
+    @Override
+    public EventLoop loop() {
+        return face;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void schedule(LoopTask<?> task) {
+        ready.add(task);
+    }
+
+    @Override
+    public boolean onHostThread(Runnable action) {
+        if (inHostThread()) {
+            action.run();
+            return true;
+        }
+        return inbox.post(action);
+    }
+
+    @Override
+    public long now() {
+        return clock.nanoTime() - origin;
+    }
+
+    @Override
+    public TimerEntry addTimer(long deadline, Runnable action) {
+        return timers.add(deadline, action);
+    }
+
+    @Override
+    public void cancelTimer(TimerEntry timer) {
+        timers.remove(timer);
+    }
+
+    @Override
+    public Poller poller() {
+        return poller;
+    }
+
+    @Override
+    public void submitBlocking(Runnable job) {
+        pool.submit(job);
+    }
+
+    @Override
+    public void taskEnded(LoopTask<?> task) {
+        live.remove(task);
+    }
+
+    @Override
+    public void failedUnobserved(LoopTask<?> task) {
+        unobservedFailures.add(task);
+        timers.add(now() + REPORT_GRACE_NANOS, () -> {
+            LoopTask<?> oldest = unobservedFailures.poll();
+            if (oldest != null) {
+                oldest.reportIfUnobserved();
+            }
+        });
+    }
+
+    // ---- tasks and callbacks (any thread) -----------------------------------------------------
+
+    /** Whether the calling thread is this loop's thread, while the loop runs. */
+    public boolean inHostThread() {
+        return Thread.currentThread() == thread && running;
+    }
+
+    /** A new task of this loop, not started yet. */
+    public <T> LoopTask<T> newTask(SuspendableCallable<T> body) {
+        return new LoopTask<>(this, taskIds.incrementAndGet(), body);
+    }
+
+    /**
+     * Adds a task running {@code body}, at the back of the ready queue. From any thread.
+     *
+     * @throws RejectedExecutionException if the loop has ended
+     */
+    public <T> LoopTask<T> spawn(SuspendableCallable<T> body) {
+        LoopTask<T> task = newTask(body);
+        if (inHostThread()) {
+            start(task);
+        } else if (!inbox.post(new SpawnAction(task))) {
+            throw new RejectedExecutionException(name + " has ended; spawn on a loop that runs");
+        }
+        return task;
+    }
+
+    /** Loop thread: takes in a new task, queued at the back, or (shutting down) ended without running. */
+    public void start(LoopTask<?> task) {
+        if (task.isDone()) {
+            return; // cancelled before its spawn reached the loop
+        }
+        live.add(task);
+        task.start(shutdownBegun);
+    }
+
+    /** Posts the start of a task from another thread; a loop that ended first cancels it instead. */
+    private final class SpawnAction implements Runnable {
+        final LoopTask<?> task;
+
+        SpawnAction(LoopTask<?> task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            start(task);
+        }
+    }
+
+    /** Queues a callback, FIFO with the ready tasks. From any thread. */
+    public CallbackHandle callSoon(Runnable callback) {
+        ScheduledCallback c = new ScheduledCallback(this, callback);
+        if (!onHostThread(() -> ready.add(c))) {
+            throw new RejectedExecutionException(name + " has ended; schedule callbacks on a loop that runs");
+        }
+        return c;
+    }
+
+    /** Runs {@code callback} once {@code nanos} have passed on the loop's clock. From any thread. */
+    public CallbackHandle callLater(long nanos, Runnable callback) {
+        ScheduledCallback c = new ScheduledCallback(this, callback);
+        long asked = now();
+        boolean ok = onHostThread(() -> {
+            if (!c.isCancelled()) { // time spent in the inbox counts
+                c.timer = timers.add(Clock.deadline(asked, nanos), c);
+            }
+        });
+        if (!ok) {
+            throw new RejectedExecutionException(name + " has ended; schedule callbacks on a loop that runs");
+        }
+        return c;
+    }
+
+    // ---- the loop ------------------------------------------------------------------------------
+
+    /** Runs turns until {@code main} (or, for a started loop, a close request) ends the loop. Loop thread. */
+    public void runLoop(LoopTask<?> main) {
+        CURRENT.set(face);
+        running = true;
+        boolean interrupted = false;
+        try {
+            boolean ran = false;
+            while (true) {
+                if (!shutdownBegun && (closing || (main != null && main.isDone()))) {
+                    beginShutdown();
+                }
+                if (shutdownBegun && live.isEmpty()) {
+                    break;
+                }
+                turns++;
+                boolean posted = !inbox.isEmpty();
+                if (posted || ready.isEmpty() || poller.hasWaiters()) {
+                    poller.poll(posted ? 0 : pollTimeoutMillis(), ran);
+                } // else tasks are ready and none waits on a channel: no poll system call this turn
+                if (Thread.interrupted()) { // a select returns at once while the flag is up: never spin on it
+                    interrupted = true;
+                    if (main != null) {
+                        main.cancel();
+                    }
+                }
+                int done = inbox.drain();
+                done += fireDueTimers();
+                done += runReady();
+                ran = done > 0; // they may have closed channels: look before blocking
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the selector of " + name + " failed; the loop has ended", e);
+        } finally {
+            release();
+            running = false;
+            CURRENT.remove();
+            if (interrupted && main != null) {
+                Thread.currentThread().interrupt(); // the caller of run() sees it
+            }
+        }
+    }
+
+    /** Runs the timers that are due; returns how many. */
+    private int fireDueTimers() {
+        if (timers.size() == 0) {
+            return 0; // no clock read per turn when there is no timer
+        }
+        long now = now();
+        int n = 0;
+        for (TimerEntry e; (e = timers.pollDue(now)) != null; n++) {
+            runGuarded(e.action);
+        }
+        return n;
+    }
+
+    /** Runs what is ready now, not what becomes ready meanwhile; returns how many it ran. */
+    int runReady() {
+        int n = ready.size();
+        for (int i = 0; i < n; i++) {
+            runGuarded(ready.poll());
+        }
+        steps += n;
+        return n;
+    }
+
+    /** How long a poll may block: 0 if something is ready, -1 for "until woken", else millis to the next timer. */
+    private long pollTimeoutMillis() {
+        if (!ready.isEmpty()) {
+            return 0;
+        }
+        long next = timers.nextDeadline();
+        if (next == Long.MAX_VALUE) {
+            return -1;
+        }
+        long nanos = next - now();
+        if (nanos <= 0) {
+            return 0;
+        }
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+
+    /** Runs {@code r}, logging what it throws: nothing a callback does stops the loop. */
+    static void runGuarded(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable e) {
+            Logs.LOOP.log(System.Logger.Level.WARNING, "a callback of the event loop failed", e);
+        }
+    }
+
+    /** Loop thread: cancels every live task; the ones never started end at once, the others at their checkpoint. */
+    private void beginShutdown() {
+        shutdownBegun = true;
+        closing = true;
+        cancelAll();
+    }
+
+    private void cancelAll() {
+        for (LoopTask<?> t : new ArrayList<>(live)) {
+            t.cancelForShutdown();
+        }
+    }
+
+    private void release() {
+        closing = true;
+        shutdownBegun = true;
+        for (Runnable r : inbox.close()) {
+            if (r instanceof SpawnAction) {
+                ((SpawnAction) r).task.finishUnstarted();
+            }
+        }
+        cancelAll(); // anything left if the loop failed
+        for (LoopTask<?> t; (t = unobservedFailures.poll()) != null; ) {
+            t.reportIfUnobserved();
+        }
+        ready.clear();
+        timers.clear();
+        pool.shutdown(2_000, CompletionWait.OnPool::dropped);
+        poller.close();
+        terminated.countDown();
+    }
+
+    // ---- closing -------------------------------------------------------------------------------
+
+    /** Asks the loop to shut down; returns at once. From any thread. */
+    public void requestClose() {
+        if (!closing) {
+            closing = true;
+            onHostThread(() -> { }); // wakes the loop, which sees the close request
+        }
+        if (inHostThread() && !shutdownBegun) {
+            beginShutdown();
+        }
+    }
+
+    /** Waits until the loop has ended and released everything. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** Waits up to {@code nanos} for the loop to end; {@code true} if it has. */
+    public boolean awaitTermination(long nanos) throws InterruptedException {
+        return terminated.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether the loop has ended and released its resources. */
+    public boolean isClosed() {
+        return terminated.getCount() == 0;
+    }
+
+    /**
+     * A snapshot of the loop's counters. From any thread; read from another thread while the loop
+     * runs, the sizes are a moment's values, not a consistent cut.
+     */
+    public LoopStats stats() {
+        return new LoopStats(live.size(), ready.size(), timers.size(), poller.registeredChannels(),
+                pool.threadCount(), steps, turns, poller.wakeupsWritten(), poller.wakeupsCoalesced());
+    }
+}
