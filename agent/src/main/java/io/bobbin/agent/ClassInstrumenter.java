@@ -18,7 +18,7 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
  * that cannot be instrumented is left as it was, with a warning; the rest of its class still is.
  */
 final class ClassInstrumenter {
-    private static final byte[] MARK = MethodInstrumenter.STACK.getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] MARK = RuntimeProtocol.FRAME_STACK.getBytes(StandardCharsets.ISO_8859_1);
 
     /** Counts for the verbose log and the tests. */
     static final class Outcome {

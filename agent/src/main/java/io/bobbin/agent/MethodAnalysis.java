@@ -41,7 +41,7 @@ final class MethodAnalysis {
             if (insn instanceof MethodInsnNode) {
                 MethodInsnNode call = (MethodInsnNode) insn;
                 if (index.isSuspendableCall(call.owner, call.name, call.desc)
-                        || (call.owner.equals(MethodInstrumenter.STACK) && call.name.equals(MethodInstrumenter.TORTURE_POINT))) {
+                        || MethodInstrumenter.isTorturePoint(call)) {
                     calls.add(call);
                 }
             }

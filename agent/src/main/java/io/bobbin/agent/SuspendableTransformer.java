@@ -24,12 +24,11 @@ final class SuspendableTransformer implements ClassFileTransformer {
         this.contexts = new LoaderContext.Registry(options.extras);
     }
 
-    /** Classes the agent never looks into: the JDK's, its own, and the JVM's lambda forwarders. */
+    /** Classes the agent never looks into: the JDK's, its own, the runtime's side of the protocol, and the JVM's lambda forwarders. */
     static boolean isExcluded(String name) {
         return SuspendableIndex.isPlatformClass(name)
                 || name.startsWith("io/bobbin/agent/")
-                || name.startsWith("io/bobbin/internal/cont/")
-                || name.equals("io/bobbin/Continuation")
+                || RuntimeProtocol.isRuntimeInternal(name)
                 || name.contains("$$Lambda");
     }
 

@@ -28,13 +28,13 @@ class TransformerTest {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
         MethodVisitor g = cw.visitMethod(Opcodes.ACC_STATIC, "g", "()V", null, null);
-        g.visitAnnotation(ClassInfo.SUSPENDABLE_DESC, true).visitEnd();
+        g.visitAnnotation(RuntimeProtocol.SUSPENDABLE_DESC, true).visitEnd();
         g.visitCode();
         g.visitInsn(Opcodes.RETURN);
         g.visitMaxs(0, 0);
         g.visitEnd();
         MethodVisitor f = cw.visitMethod(Opcodes.ACC_STATIC, "f", "(I)I", null, null);
-        f.visitAnnotation(ClassInfo.SUSPENDABLE_DESC, true).visitEnd();
+        f.visitAnnotation(RuntimeProtocol.SUSPENDABLE_DESC, true).visitEnd();
         f.visitCode();
         org.objectweb.asm.Label loop = new org.objectweb.asm.Label();
         org.objectweb.asm.Label end = new org.objectweb.asm.Label();
