@@ -295,17 +295,6 @@ final class MethodInstrumenter {
         return accessible;
     }
 
-    /** Torture mode: a suspension point at the method's entry, planned and instrumented like any other. */
-    static void addTorturePoint(MethodNode m) {
-        m.instructions.insert(invoke(RuntimeProtocol.TORTURE_SUSPEND));
-    }
-
-    /** Whether a call is the torture mode's suspension point. */
-    static boolean isTorturePoint(MethodInsnNode call) {
-        return call.owner.equals(RuntimeProtocol.TORTURE_SUSPEND.owner) && call.name.equals(RuntimeProtocol.TORTURE_SUSPEND.name)
-                && call.desc.equals(RuntimeProtocol.TORTURE_SUSPEND.descriptor);
-    }
-
     /** For a suspendable method without suspension points: take the caller's arm, nothing more. */
     static void instrumentLeaf(MethodNode m) {
         markInstrumented(m);
