@@ -59,8 +59,7 @@ final class MethodAnalysis {
         Set<TypeInsnNode> unborn = flow.unbornOnStackAt(calls);
         if (!unborn.isEmpty()) {
             throw new UnsupportedCodeException("an object under construction (new " + unborn.iterator().next().desc
-                    + ") stays on the operand stack across a suspension point; compute the suspending arguments"
-                    + " into local variables before the new");
+                    .replace('/', '.') + ") stays on the operand stack across a suspension point; " + NewRelocator.REMEDY);
         }
         Frame<BasicValue>[] frames = flow.getFrames();
         BitSet[] liveIn = liveness();
@@ -103,21 +102,26 @@ final class MethodAnalysis {
 
     private SuspensionPoint.Slot slot(int index, BasicValue v, String what, MethodInsnNode call) throws UnsupportedCodeException {
         if (v instanceof TypeInterpreter.Uninitialized) {
-            throw new UnsupportedCodeException(what + " holds an object under construction at the call to "
-                    + call.owner + "." + call.name);
+            throw new UnsupportedCodeException(what + " holds an object under construction at the call to " + name(call)
+                    + "; make that call before the new, into a local variable");
         }
         Type t = v.getType();
         if (t == null) {
-            throw new UnsupportedCodeException(what + " has no type at the call to " + call.owner + "." + call.name);
+            throw new UnsupportedCodeException(what + " has no type the agent can tell at the call to " + name(call)
+                    + "; if the class is valid, report this with the class file");
         }
         if (t.getSort() == Type.VOID) { // BasicValue.RETURNADDRESS_VALUE
-            throw new UnsupportedCodeException(what + " holds a subroutine return address at the call to "
-                    + call.owner + "." + call.name);
+            throw new UnsupportedCodeException(what + " holds a subroutine return address (jsr) at the call to " + name(call)
+                    + "; compile the class without jsr/ret subroutines (for Java 7 or later)");
         }
         if (t.equals(TypeInterpreter.NULL)) {
             return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.NULL, t);
         }
         return new SuspensionPoint.Slot(index, SuspensionPoint.kindOf(t), t);
+    }
+
+    private static String name(MethodInsnNode call) {
+        return call.owner.replace('/', '.') + "." + call.name;
     }
 
     /** Locals live on entry to each instruction (by slot), following exception edges too. */

@@ -31,6 +31,9 @@ import org.objectweb.asm.tree.analysis.Frame;
  * moved any: that analysis is then stale.
  */
 final class NewRelocator {
+    /** What a user can do about a {@code new} the agent cannot move. */
+    static final String REMEDY = "compute the suspending arguments into local variables before the new";
+
     private NewRelocator() {}
 
     /**
@@ -57,7 +60,9 @@ final class NewRelocator {
                     if (news.contains(origin)) {
                         MethodInsnNode previous = constructors.put(origin, (MethodInsnNode) insn);
                         if (previous != null && previous != insn) {
-                            throw new UnsupportedCodeException("new " + origin.desc + " reaches more than one constructor call");
+                            throw new UnsupportedCodeException("new " + origin.desc.replace('/', '.') + " reaches more than one"
+                                    + " constructor call, so it cannot be moved past the suspension point in its arguments; "
+                                    + REMEDY);
                         }
                     }
                 }
@@ -68,7 +73,8 @@ final class NewRelocator {
             MethodInsnNode init = constructors.get(alloc);
             AbstractInsnNode dup = nextReal(alloc);
             if (init == null || dup == null || dup.getOpcode() != Opcodes.DUP) {
-                throw new UnsupportedCodeException("new " + alloc.desc + " is not the NEW/DUP/<init> shape that javac writes");
+                throw new UnsupportedCodeException("new " + alloc.desc.replace('/', '.') + " is not the NEW/DUP/<init> shape"
+                        + " that javac writes, so it cannot be moved past the suspension point in its arguments; " + REMEDY);
             }
             insns.insertBefore(alloc, new TypeInsnNode(Opcodes.NEW, alloc.desc));
             insns.insertBefore(alloc, new InsnNode(Opcodes.POP));

@@ -41,7 +41,9 @@ final class SuspendableTransformer implements ClassFileTransformer {
         try {
             return transform(loader, className, bytes);
         } catch (Throwable t) {
-            Log.warnOnce(className, "class " + className.replace('/', '.') + " is left as it was: " + t);
+            Log.warnOnce(className, "class " + className.replace('/', '.') + " is left as it was, so none of its"
+                    + " methods can suspend: the agent failed on it (" + t + "); if the class is valid, report this"
+                    + " with the class file");
             return null;
         }
     }
@@ -56,8 +58,9 @@ final class SuspendableTransformer implements ClassFileTransformer {
         if (options.verify) {
             String problem = ClassVerifier.verify(outcome.bytes, context.hierarchy);
             if (problem != null) {
-                Log.warnOnce(className, "class " + className.replace('/', '.')
-                        + " is left as it was: its instrumented code does not verify: " + problem);
+                Log.warnOnce(className, "class " + className.replace('/', '.') + " is left as it was, so none of its"
+                        + " methods can suspend: its instrumented code does not verify (" + problem + "); report this"
+                        + " with the class file");
                 return null;
             }
         }
@@ -78,7 +81,8 @@ final class SuspendableTransformer implements ClassFileTransformer {
             Files.createDirectories(file.getParent());
             Files.write(file, bytes);
         } catch (IOException e) {
-            Log.warnOnce("dump:" + className, "cannot dump " + file + ": " + e);
+            Log.warnOnce("dump:" + className, "instrumented class " + className.replace('/', '.') + " cannot be dumped to "
+                    + file + " (" + e + "); check that the dump directory can be written");
         }
     }
 }
