@@ -88,7 +88,7 @@ final class ExtraSuspendables {
         }
     }
 
-    /** Adds every {@link #RESOURCE} the loader can see; a bad resource is reported and skipped. */
+    /** Adds every {@link #RESOURCE} the loader can see; a bad line is reported, and it and the rest of its resource skipped. */
     void addResources(ClassLoader loader) {
         try {
             var urls = loader != null ? loader.getResources(RESOURCE) : ClassLoader.getSystemResources(RESOURCE);

@@ -17,8 +17,7 @@ import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
 
 /**
- * Pass 2: moves {@code new T} past suspension points; a transform, and the only pass before the
- * instrumentation that changes the code. The verifier forbids saving an object that no
+ * Pass 2, a transform: moves {@code new T} past suspension points. The verifier forbids saving an object that no
  * constructor has initialised, so for {@code new T(a, suspending(), b)} the {@code NEW T; DUP} pair
  * is removed from before the arguments and made again right before the constructor call: the
  * arguments, already computed, are spilled to fresh locals, {@code NEW T; DUP} is emitted, and the
