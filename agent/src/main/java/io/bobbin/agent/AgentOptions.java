@@ -20,7 +20,8 @@ import java.nio.file.Paths;
  *   <dt>{@code verify}</dt><dd>check every instrumented class with ASM's analyzer before it is used; a class
  *       that fails is left as it was, with a warning</dd>
  * </dl>
- * An unknown or malformed option stops the JVM at start-up with a message that says which.
+ * An unknown or malformed option stops the JVM at start-up with a message that says which (the
+ * {@link IllegalArgumentException} of {@link #parse}, which {@link BobbinAgent} tags as the agent's).
  */
 final class AgentOptions {
     boolean verbose;
@@ -56,7 +57,7 @@ final class AgentOptions {
                     o.torture = true;
                     break;
                 case "all":
-                    o.extras.parse(required(key, value) + ".**", "option all");
+                    o.extras.parse(required(key, value) + ".**", "agent option '" + opt + "'");
                     break;
                 case "dump":
                     o.dump = Paths.get(required(key, value));
@@ -66,12 +67,13 @@ final class AgentOptions {
                     try {
                         o.extras.parse(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString());
                     } catch (IOException e) {
-                        throw new IllegalArgumentException("Bobbin agent: cannot read suspendables file " + file + ": " + e);
+                        throw new IllegalArgumentException("cannot read suspendables file " + file + " (agent option '"
+                                + opt + "'): " + e + "; check the path");
                     }
                     break;
                 default:
-                    throw new IllegalArgumentException("Bobbin agent: unknown option '" + opt
-                            + "'; the options are verbose, verify, torture, dump=DIR, suspendables=FILE and all=PACKAGE, separated by commas");
+                    throw new IllegalArgumentException("unknown option '" + opt + "' given to the agent; the options are"
+                            + " verbose, verify, torture, dump=DIR, suspendables=FILE and all=PACKAGE, separated by commas");
             }
         }
         return o;
@@ -79,13 +81,13 @@ final class AgentOptions {
 
     private static void noValue(String key, String value) {
         if (value != null) {
-            throw new IllegalArgumentException("Bobbin agent: option '" + key + "' takes no value");
+            throw new IllegalArgumentException("agent option '" + key + "' takes no value; write it as " + key);
         }
     }
 
     private static String required(String key, String value) {
         if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("Bobbin agent: option '" + key + "' needs a value: " + key + "=...");
+            throw new IllegalArgumentException("agent option '" + key + "' needs a value; write it as " + key + "=...");
         }
         return value;
     }

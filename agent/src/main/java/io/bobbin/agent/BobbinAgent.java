@@ -27,7 +27,13 @@ public final class BobbinAgent {
     }
 
     private static synchronized void start(String args, Instrumentation inst) {
-        AgentOptions options = AgentOptions.parse(args);
+        AgentOptions options;
+        try {
+            options = AgentOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            // Stops the JVM at start-up (premain), or fails the attach (agentmain): say it is ours.
+            throw new IllegalArgumentException(Log.PREFIX + e.getMessage(), e);
+        }
         if (System.getProperty(ACTIVE) != null || transformer != null) {
             if (options.verbose) {
                 Log.verbose = true;
@@ -67,7 +73,9 @@ public final class BobbinAgent {
                 try {
                     inst.retransformClasses(c);
                 } catch (UnmodifiableClassException | RuntimeException | LinkageError e1) {
-                    Log.warn("class " + c.getName() + " was loaded before the agent and cannot be retransformed: " + e1);
+                    Log.warn("class " + c.getName() + " was loaded before the agent started and cannot be retransformed ("
+                            + e1 + "), so its suspendable methods cannot suspend; start the agent with -javaagent"
+                            + " so that it sees the class load");
                 }
             }
         }

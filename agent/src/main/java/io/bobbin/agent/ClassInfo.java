@@ -18,7 +18,6 @@ import org.objectweb.asm.Type;
  * references it creates.
  */
 final class ClassInfo {
-    static final String SUSPENDABLE_DESC = "Lio/bobbin/Suspendable;";
     private static final String LAMBDA_METAFACTORY = "java/lang/invoke/LambdaMetafactory";
 
     final String name;
@@ -131,7 +130,7 @@ final class ClassInfo {
 
         @Override
         public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
-            if (SUSPENDABLE_DESC.equals(descriptor)) {
+            if (RuntimeProtocol.SUSPENDABLE_DESC.equals(descriptor)) {
                 markedType = true;
             }
             return null;
@@ -145,7 +144,7 @@ final class ClassInfo {
 
                 @Override
                 public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
-                    if (SUSPENDABLE_DESC.equals(descriptor)) {
+                    if (RuntimeProtocol.SUSPENDABLE_DESC.equals(descriptor)) {
                         marked = true;
                     }
                     return null;

@@ -88,7 +88,7 @@ final class ExtraSuspendables {
         }
     }
 
-    /** Adds every {@link #RESOURCE} the loader can see; a bad resource is reported and skipped. */
+    /** Adds every {@link #RESOURCE} the loader can see; a bad line is reported, and it and the rest of its resource skipped. */
     void addResources(ClassLoader loader) {
         try {
             var urls = loader != null ? loader.getResources(RESOURCE) : ClassLoader.getSystemResources(RESOURCE);
@@ -96,12 +96,19 @@ final class ExtraSuspendables {
                 var url = urls.nextElement();
                 try (InputStream in = url.openStream()) {
                     parse(new InputStreamReader(in, StandardCharsets.UTF_8), url.toString());
-                } catch (IOException | IllegalArgumentException e) {
-                    Log.warn("ignoring " + url + ": " + e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    // The message says where: the resource and the line.
+                    Log.warn(e.getMessage() + "; that line and the rest of the resource are ignored, so the methods they"
+                            + " name are not made suspendable: fix the line");
+                } catch (IOException e) {
+                    Log.warn("suspendables resource " + url + " cannot be read (" + e + "), so the methods it names are"
+                            + " not made suspendable; check the jar or directory it comes from");
                 }
             }
         } catch (IOException e) {
-            Log.warn("cannot list " + RESOURCE + " resources: " + e);
+            Log.warn("the " + RESOURCE + " resources of class loader " + (loader == null ? "bootstrap" : loader)
+                    + " cannot be listed (" + e
+                    + "), so the methods they name are not made suspendable; name them in a suspendables=FILE agent option");
         }
     }
 

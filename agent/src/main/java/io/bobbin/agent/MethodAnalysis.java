@@ -2,7 +2,6 @@ package io.bobbin.agent;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.objectweb.asm.Opcodes;
@@ -14,54 +13,57 @@ import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
-import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
 
 /**
- * Finds a method's suspension points and plans each one: which values are live there and of what
- * type, and whether a monitor is held. Objects under construction that would be on the operand stack
- * at a suspension point are first moved past it by {@link NewRelocator}.
+ * Pass 3: plans a method's suspension points from its flow analysis: which values are live at each
+ * one and of what type, and whether a monitor is held. It only reads the code, never changes it.
+ * Objects under construction must have been moved off the operand stack at suspension points
+ * ({@link NewRelocator}); one that is still there makes the method unsupported.
  */
 final class MethodAnalysis {
-    private final String owner;
     private final MethodNode method;
-    private final SuspendableIndex index;
+    private final List<MethodInsnNode> calls;
+    private final FlowAnalyzer flow;
 
-    MethodAnalysis(String owner, MethodNode method, SuspendableIndex index) {
-        this.owner = owner;
+    /**
+     * @param calls the method's {@linkplain #suspensionCalls suspension calls}
+     * @param flow the analysis of the method's code as it is now
+     */
+    MethodAnalysis(MethodNode method, List<MethodInsnNode> calls, FlowAnalyzer flow) {
         this.method = method;
-        this.index = index;
+        this.calls = calls;
+        this.flow = flow;
     }
 
-    /** The suspension points, in code order; empty when the method has none (it then needs no change). */
-    List<SuspensionPoint> plan() throws AnalyzerException, UnsupportedCodeException {
+    /** The calls of a method that may suspend, in code order: calls of suspendable methods, and the torture point. */
+    static List<MethodInsnNode> suspensionCalls(MethodNode method, SuspendableIndex index) {
         List<MethodInsnNode> calls = new ArrayList<>();
         for (AbstractInsnNode insn : method.instructions) {
             if (insn instanceof MethodInsnNode) {
                 MethodInsnNode call = (MethodInsnNode) insn;
-                if (index.isSuspendableCall(call.owner, call.name, call.desc)
-                        || (call.owner.equals(MethodInstrumenter.STACK) && call.name.equals(MethodInstrumenter.TORTURE_POINT))) {
+                if (index.isSuspendableCall(call.owner, call.name, call.desc) || TorturePoint.isTorturePoint(call)) {
                     calls.add(call);
                 }
             }
         }
+        return calls;
+    }
+
+    /** The suspension points, in code order; empty when none is reachable. */
+    List<SuspensionPoint> plan() throws UnsupportedCodeException {
         if (calls.isEmpty()) {
             return List.of();
         }
-        FlowAnalyzer analyzer = newAnalyzer();
-        Frame<BasicValue>[] frames = analyzer.analyze(owner, method);
-        Set<TypeInsnNode> unborn = unbornAcross(calls, frames, method.instructions);
+        Set<TypeInsnNode> unborn = flow.unbornOnStackAt(calls);
         if (!unborn.isEmpty()) {
-            NewRelocator.relocate(method, unborn, frames);
-            analyzer = newAnalyzer();
-            frames = analyzer.analyze(owner, method);
-            if (!unbornAcross(calls, frames, method.instructions).isEmpty()) {
-                throw new UnsupportedCodeException("an object under construction stays on the stack across a suspension point");
-            }
+            throw new UnsupportedCodeException("an object under construction (new " + unborn.iterator().next().desc
+                    .replace('/', '.') + ") stays on the operand stack across a suspension point; " + NewRelocator.REMEDY);
         }
-        BitSet[] liveIn = liveness(analyzer);
-        int[] monitors = monitorDepths(analyzer);
+        Frame<BasicValue>[] frames = flow.getFrames();
+        BitSet[] liveIn = liveness();
+        int[] monitors = monitorDepths();
         boolean synchronizedMethod = (method.access & Opcodes.ACC_SYNCHRONIZED) != 0;
 
         List<SuspensionPoint> points = new ArrayList<>();
@@ -98,22 +100,19 @@ final class MethodAnalysis {
         return points;
     }
 
-    private FlowAnalyzer newAnalyzer() {
-        return new FlowAnalyzer(new TypeInterpreter(index.hierarchy(), method.instructions));
-    }
-
     private SuspensionPoint.Slot slot(int index, BasicValue v, String what, MethodInsnNode call) throws UnsupportedCodeException {
         if (v instanceof TypeInterpreter.Uninitialized) {
-            throw new UnsupportedCodeException(what + " holds an object under construction at the call to "
-                    + call.owner + "." + call.name);
+            throw new UnsupportedCodeException(what + " holds an object under construction at the call to " + name(call)
+                    + "; make that call before the new, into a local variable");
         }
         Type t = v.getType();
         if (t == null) {
-            throw new UnsupportedCodeException(what + " has no type at the call to " + call.owner + "." + call.name);
+            throw new UnsupportedCodeException(what + " has no type the agent can tell at the call to " + name(call)
+                    + "; if the class is valid, report this with the class file");
         }
         if (t.getSort() == Type.VOID) { // BasicValue.RETURNADDRESS_VALUE
-            throw new UnsupportedCodeException(what + " holds a subroutine return address at the call to "
-                    + call.owner + "." + call.name);
+            throw new UnsupportedCodeException(what + " holds a subroutine return address (jsr) at the call to " + name(call)
+                    + "; compile the class without jsr/ret subroutines (for Java 7 or later)");
         }
         if (t.equals(TypeInterpreter.NULL)) {
             return new SuspensionPoint.Slot(index, SuspensionPoint.Kind.NULL, t);
@@ -121,26 +120,12 @@ final class MethodAnalysis {
         return new SuspensionPoint.Slot(index, SuspensionPoint.kindOf(t), t);
     }
 
-    /** NEW instructions whose object is still unconstructed on the operand stack at some suspension point. */
-    private static Set<TypeInsnNode> unbornAcross(List<MethodInsnNode> calls, Frame<BasicValue>[] frames, InsnList insns) {
-        Set<TypeInsnNode> found = new LinkedHashSet<>();
-        for (MethodInsnNode call : calls) {
-            Frame<BasicValue> f = frames[insns.indexOf(call)];
-            if (f == null) {
-                continue;
-            }
-            for (int k = 0; k < f.getStackSize(); k++) {
-                BasicValue v = f.getStack(k);
-                if (v instanceof TypeInterpreter.Uninitialized) {
-                    found.add(((TypeInterpreter.Uninitialized) v).newInsn);
-                }
-            }
-        }
-        return found;
+    private static String name(MethodInsnNode call) {
+        return call.owner.replace('/', '.') + "." + call.name;
     }
 
     /** Locals live on entry to each instruction (by slot), following exception edges too. */
-    private BitSet[] liveness(FlowAnalyzer analyzer) {
+    private BitSet[] liveness() {
         InsnList insns = method.instructions;
         int n = insns.size();
         BitSet[] in = new BitSet[n];
@@ -153,7 +138,7 @@ final class MethodAnalysis {
             changed = false;
             for (int i = n - 1; i >= 0; i--) {
                 BitSet live = new BitSet();
-                for (int s : analyzer.successors(i)) {
+                for (int s : flow.successors(i)) {
                     live.or(in[s]);
                 }
                 AbstractInsnNode insn = array[i];
@@ -168,7 +153,7 @@ final class MethodAnalysis {
                 } else if (insn instanceof IincInsnNode) {
                     live.set(((IincInsnNode) insn).var);
                 }
-                for (int h : analyzer.handlers(i)) {
+                for (int h : flow.handlers(i)) {
                     live.or(in[h]);
                 }
                 if (!live.equals(in[i])) {
@@ -181,7 +166,7 @@ final class MethodAnalysis {
     }
 
     /** The number of monitors this method holds before each instruction (the most over all paths). */
-    private int[] monitorDepths(FlowAnalyzer analyzer) {
+    private int[] monitorDepths() {
         InsnList insns = method.instructions;
         int n = insns.size();
         int[] depth = new int[n];
@@ -198,13 +183,13 @@ final class MethodAnalysis {
             int d = depth[i];
             int op = array[i].getOpcode();
             int out = op == Opcodes.MONITORENTER ? d + 1 : op == Opcodes.MONITOREXIT ? Math.max(0, d - 1) : d;
-            for (int s : analyzer.successors(i)) {
+            for (int s : flow.successors(i)) {
                 if (out > depth[s]) {
                     depth[s] = out;
                     work.add(s);
                 }
             }
-            for (int h : analyzer.handlers(i)) {
+            for (int h : flow.handlers(i)) {
                 if (d > depth[h]) {
                     depth[h] = d;
                     work.add(h);

@@ -19,8 +19,8 @@ import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
- * Writes the suspend/resume protocol of {@code io.bobbin.internal.cont.FrameStack} into a method, from
- * the plan that {@link MethodAnalysis} made:
+ * Writes the suspend/resume protocol of the runtime's frame store ({@link RuntimeProtocol}) into a
+ * method, from the plan that {@link MethodAnalysis} made:
  * <ul>
  *   <li>a prologue that finds the current frame store and, when restoring, jumps to the dispatch;</li>
  *   <li>around each suspension point, the arming of the call, and after it a test that branches to
@@ -31,14 +31,12 @@ import org.objectweb.asm.tree.VarInsnNode;
  * The user's instructions, line numbers and local-variable table stay as they were.
  */
 final class MethodInstrumenter {
-    static final String STACK = "io/bobbin/internal/cont/FrameStack";
-    private static final String STACK_DESC = "L" + STACK + ";";
-
     private final String className;
     private final TypeHierarchy hierarchy;
     private final MethodNode method;
     private final List<SuspensionPoint> points;
-    private final String methodId;
+    /** The method's name for faults and errors: {@code pkg.Class.method}. */
+    private final String methodName;
     private final int stackLocal;
     private final int faultLocal;
 
@@ -47,7 +45,7 @@ final class MethodInstrumenter {
         this.hierarchy = hierarchy;
         this.method = method;
         this.points = points;
-        this.methodId = className.replace('/', '.') + "." + method.name;
+        this.methodName = className.replace('/', '.') + "." + method.name;
         this.stackLocal = method.maxLocals++;
         this.faultLocal = method.maxLocals++;
     }
@@ -67,35 +65,32 @@ final class MethodInstrumenter {
         }
         tail.add(dispatch);
         tail.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
-        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "popPoint", "()I"));
+        tail.add(invoke(RuntimeProtocol.POP_POINT));
         LabelNode bad = new LabelNode();
         tail.add(new TableSwitchInsnNode(0, points.size() - 1, bad, restores));
         tail.add(bad);
-        tail.add(new LdcInsnNode(methodId));
+        tail.add(new LdcInsnNode(methodName));
         tail.add(new InsnNode(Opcodes.ICONST_M1));
-        tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, "badResumePoint",
-                "(Ljava/lang/String;I)Ljava/lang/IllegalStateException;"));
+        tail.add(invoke(RuntimeProtocol.BAD_RESUME_POINT));
         tail.add(new InsnNode(Opcodes.ATHROW));
         code.add(tail);
     }
 
-    /** {@code fault = null; s = FrameStack.current(); if (s != null) { if (s.mode != 0) goto dispatch; fault = s.enter(id, name); }} */
+    /** {@code fault = null; s = FrameStack.current(); if (s != null) { if (s.mode != RUNNING) goto dispatch; fault = s.enter(id, name); }} */
     private InsnList prologue(LabelNode dispatch) {
         InsnList p = new InsnList();
         LabelNode start = new LabelNode();
         p.add(new InsnNode(Opcodes.ACONST_NULL));
         p.add(new VarInsnNode(Opcodes.ASTORE, faultLocal));
-        p.add(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, "current", "()" + STACK_DESC));
+        p.add(invoke(RuntimeProtocol.CURRENT));
         p.add(new InsnNode(Opcodes.DUP));
         p.add(new VarInsnNode(Opcodes.ASTORE, stackLocal));
         p.add(new JumpInsnNode(Opcodes.IFNULL, start));
+        jumpUnlessRunning(p, dispatch);
         p.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
-        p.add(new FieldInsnNode(Opcodes.GETFIELD, STACK, "mode", "I"));
-        p.add(new JumpInsnNode(Opcodes.IFNE, dispatch));
-        p.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
-        p.add(new LdcInsnNode(methodId(method.name, method.desc)));
-        p.add(new LdcInsnNode("U" + methodId));
-        p.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "enter", "(ILjava/lang/String;)Ljava/lang/Object;"));
+        p.add(new LdcInsnNode(RuntimeProtocol.methodId(method.name, method.desc)));
+        p.add(new LdcInsnNode(RuntimeProtocol.UNANCHORED + methodName));
+        p.add(invoke(RuntimeProtocol.ENTER));
         p.add(new VarInsnNode(Opcodes.ASTORE, faultLocal));
         p.add(start);
         return p;
@@ -113,7 +108,7 @@ final class MethodInstrumenter {
             d.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
             d.add(new JumpInsnNode(Opcodes.IFNULL, skip));
             d.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
-            d.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "disarm", "()V"));
+            d.add(invoke(RuntimeProtocol.DISARM));
             d.add(skip);
             method.instructions.insert(handler, d);
         }
@@ -156,13 +151,12 @@ final class MethodInstrumenter {
         before.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
         before.add(new VarInsnNode(Opcodes.ALOAD, faultLocal));
         if (p.underMonitor) {
-            before.add(new LdcInsnNode("M" + methodId));
-            before.add(new LdcInsnNode(methodId(p.call.name, p.call.desc)));
-            before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "armUnderMonitor",
-                    "(Ljava/lang/Object;Ljava/lang/String;I)V"));
+            before.add(new LdcInsnNode(RuntimeProtocol.MONITOR + methodName));
+            before.add(new LdcInsnNode(RuntimeProtocol.methodId(p.call.name, p.call.desc)));
+            before.add(invoke(RuntimeProtocol.ARM_UNDER_MONITOR));
         } else {
-            before.add(new LdcInsnNode(methodId(p.call.name, p.call.desc)));
-            before.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "arm", "(Ljava/lang/Object;I)V"));
+            before.add(new LdcInsnNode(RuntimeProtocol.methodId(p.call.name, p.call.desc)));
+            before.add(invoke(RuntimeProtocol.ARM));
         }
         before.add(invoke);
         code.insertBefore(p.call, before);
@@ -170,11 +164,9 @@ final class MethodInstrumenter {
         InsnList after = new InsnList();
         after.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
         after.add(new JumpInsnNode(Opcodes.IFNULL, resume));
+        jumpUnlessRunning(after, capture);
         after.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
-        after.add(new FieldInsnNode(Opcodes.GETFIELD, STACK, "mode", "I"));
-        after.add(new JumpInsnNode(Opcodes.IFNE, capture));
-        after.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
-        after.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "disarm", "()V"));
+        after.add(invoke(RuntimeProtocol.DISARM));
         after.add(resume);
         code.insert(p.call, after);
 
@@ -220,7 +212,7 @@ final class MethodInstrumenter {
         }
         tail.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
         tail.add(new LdcInsnNode(p.id));
-        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "pushPoint", "(I)V"));
+        tail.add(invoke(RuntimeProtocol.PUSH_POINT));
         Type ret = Type.getReturnType(method.desc);
         if (ret.getSort() != Type.VOID) {
             tail.add(new InsnNode(SuspensionPoint.kindOf(ret).zero));
@@ -230,7 +222,7 @@ final class MethodInstrumenter {
 
     private void push(InsnList out, SuspensionPoint.Kind kind) {
         out.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
-        out.add(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, kind.push, kind.pushDesc));
+        out.add(invoke(kind.push));
     }
 
     /** Restores the frame in reverse order of the capture, rebuilds the operand stack and re-enters the call. */
@@ -278,7 +270,7 @@ final class MethodInstrumenter {
             return;
         }
         out.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
-        out.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, kind.pop, kind.popDesc));
+        out.add(invoke(kind.pop));
         if (kind == SuspensionPoint.Kind.REF) {
             String cast = castable(type);
             if (!cast.equals(TypeHierarchy.OBJECT)) {
@@ -303,36 +295,50 @@ final class MethodInstrumenter {
         return accessible;
     }
 
-    /** Torture mode: a suspension point at the method's entry, planned and instrumented like any other. */
-    static void addTorturePoint(MethodNode m) {
-        m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, TORTURE_POINT, "()V"));
-    }
-
-    static final String TORTURE_POINT = "tortureSuspend";
-
     /** For a suspendable method without suspension points: take the caller's arm, nothing more. */
     static void instrumentLeaf(MethodNode m) {
         markInstrumented(m);
-        m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, "enterLeaf", "()V"));
+        m.instructions.insert(invoke(RuntimeProtocol.ENTER_LEAF));
     }
 
-    /**
-     * What an arm carries for a method, the same as {@code FrameStack.methodId}: the hash of its name
-     * and descriptor (so that overrides share it), never 0.
-     */
-    static int methodId(String name, String descriptor) {
-        int h = (name + descriptor).hashCode();
-        return h == 0 ? 1 : h;
+    /** {@code if (s.mode != RUNNING) goto target}, {@code s} being the frame store (not {@code null}). */
+    private void jumpUnlessRunning(InsnList out, LabelNode target) {
+        out.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
+        out.add(getField(RuntimeProtocol.MODE));
+        if (RuntimeProtocol.RUNNING == 0) {
+            out.add(new JumpInsnNode(Opcodes.IFNE, target));
+        } else {
+            out.add(new LdcInsnNode(RuntimeProtocol.RUNNING));
+            out.add(new JumpInsnNode(Opcodes.IF_ICMPNE, target));
+        }
     }
 
-    static final String INSTRUMENTED_DESC = "Lio/bobbin/internal/cont/Instrumented;";
+    /** The call of a runtime method, by {@code invokestatic} or {@code invokevirtual} as the protocol says. */
+    static MethodInsnNode invoke(RuntimeProtocol.Member m) {
+        switch (m.kind) {
+            case METHOD:
+                return new MethodInsnNode(Opcodes.INVOKEVIRTUAL, m.owner, m.name, m.descriptor, false);
+            case STATIC_METHOD:
+                return new MethodInsnNode(Opcodes.INVOKESTATIC, m.owner, m.name, m.descriptor, false);
+            default:
+                throw new IllegalArgumentException("not a method of the runtime: " + m);
+        }
+    }
+
+    /** The read of a runtime field (on the object on top of the stack). */
+    private static FieldInsnNode getField(RuntimeProtocol.Member m) {
+        if (m.kind != RuntimeProtocol.MemberKind.FIELD) {
+            throw new IllegalArgumentException("not a field of the runtime: " + m);
+        }
+        return new FieldInsnNode(Opcodes.GETFIELD, m.owner, m.name, m.descriptor);
+    }
 
     /** The runtime tells instrumented methods by this annotation (for reflective calls). */
     private static void markInstrumented(MethodNode m) {
         if (m.visibleAnnotations == null) {
             m.visibleAnnotations = new java.util.ArrayList<>();
         }
-        m.visibleAnnotations.add(new org.objectweb.asm.tree.AnnotationNode(INSTRUMENTED_DESC));
+        m.visibleAnnotations.add(new org.objectweb.asm.tree.AnnotationNode(RuntimeProtocol.INSTRUMENTED_DESC));
     }
 
     static boolean isInstrumentable(MethodNode m) {

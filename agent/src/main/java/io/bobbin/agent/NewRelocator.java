@@ -1,6 +1,7 @@
 package io.bobbin.agent;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.Opcodes;
@@ -16,7 +17,7 @@ import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
 
 /**
- * Moves {@code new T} past suspension points. The verifier forbids saving an object that no
+ * Pass 2, a transform: moves {@code new T} past suspension points. The verifier forbids saving an object that no
  * constructor has initialised, so for {@code new T(a, suspending(), b)} the {@code NEW T; DUP} pair
  * is removed from before the arguments and made again right before the constructor call: the
  * arguments, already computed, are spilled to fresh locals, {@code NEW T; DUP} is emitted, and the
@@ -24,11 +25,28 @@ import org.objectweb.asm.tree.analysis.Frame;
  * this stays so, a {@code NEW T; POP} is left where the pair was (the JIT drops the allocation).
  * Order of evaluation is then unchanged but for when the object is allocated, which no code can
  * observe.
+ *
+ * <p>It finds the objects to move from the flow analysis of the code as it is, and tells whether it
+ * moved any: that analysis is then stale.
  */
 final class NewRelocator {
+    /** What a user can do about a {@code new} the agent cannot move. */
+    static final String REMEDY = "compute the suspending arguments into local variables before the new";
+
     private NewRelocator() {}
 
-    static void relocate(MethodNode method, Set<TypeInsnNode> news, Frame<BasicValue>[] frames) throws UnsupportedCodeException {
+    /**
+     * Moves every {@code new} whose object is unconstructed on the stack at one of the suspension
+     * {@code calls}. {@code flow} is the analysis of the method's code as it is now.
+     *
+     * @return whether the code changed
+     */
+    static boolean relocate(MethodNode method, List<MethodInsnNode> calls, FlowAnalyzer flow) throws UnsupportedCodeException {
+        Set<TypeInsnNode> news = flow.unbornOnStackAt(calls);
+        if (news.isEmpty()) {
+            return false;
+        }
+        Frame<BasicValue>[] frames = flow.getFrames();
         InsnList insns = method.instructions;
         Map<TypeInsnNode, MethodInsnNode> constructors = new HashMap<>();
         int i = 0;
@@ -41,7 +59,9 @@ final class NewRelocator {
                     if (news.contains(origin)) {
                         MethodInsnNode previous = constructors.put(origin, (MethodInsnNode) insn);
                         if (previous != null && previous != insn) {
-                            throw new UnsupportedCodeException("new " + origin.desc + " reaches more than one constructor call");
+                            throw new UnsupportedCodeException("new " + origin.desc.replace('/', '.') + " reaches more than one"
+                                    + " constructor call, so it cannot be moved past the suspension point in its arguments; "
+                                    + REMEDY);
                         }
                     }
                 }
@@ -52,7 +72,8 @@ final class NewRelocator {
             MethodInsnNode init = constructors.get(alloc);
             AbstractInsnNode dup = nextReal(alloc);
             if (init == null || dup == null || dup.getOpcode() != Opcodes.DUP) {
-                throw new UnsupportedCodeException("new " + alloc.desc + " is not the NEW/DUP/<init> shape that javac writes");
+                throw new UnsupportedCodeException("new " + alloc.desc.replace('/', '.') + " is not the NEW/DUP/<init> shape"
+                        + " that javac writes, so it cannot be moved past the suspension point in its arguments; " + REMEDY);
             }
             insns.insertBefore(alloc, new TypeInsnNode(Opcodes.NEW, alloc.desc));
             insns.insertBefore(alloc, new InsnNode(Opcodes.POP));
@@ -75,6 +96,7 @@ final class NewRelocator {
             }
             insns.insertBefore(init, rebuild);
         }
+        return true;
     }
 
     private static AbstractInsnNode nextReal(AbstractInsnNode insn) {

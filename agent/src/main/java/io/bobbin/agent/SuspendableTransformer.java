@@ -24,12 +24,11 @@ final class SuspendableTransformer implements ClassFileTransformer {
         this.contexts = new LoaderContext.Registry(options.extras);
     }
 
-    /** Classes the agent never looks into: the JDK's, its own, and the JVM's lambda forwarders. */
+    /** Classes the agent never looks into: the JDK's, its own, the runtime's side of the protocol, and the JVM's lambda forwarders. */
     static boolean isExcluded(String name) {
         return SuspendableIndex.isPlatformClass(name)
                 || name.startsWith("io/bobbin/agent/")
-                || name.startsWith("io/bobbin/internal/cont/")
-                || name.equals("io/bobbin/Continuation")
+                || RuntimeProtocol.isRuntimeInternal(name)
                 || name.contains("$$Lambda");
     }
 
@@ -42,7 +41,9 @@ final class SuspendableTransformer implements ClassFileTransformer {
         try {
             return transform(loader, className, bytes);
         } catch (Throwable t) {
-            Log.warnOnce(className, "class " + className.replace('/', '.') + " is left as it was: " + t);
+            Log.warnOnce(className, "class " + className.replace('/', '.') + " is left as it was, so none of its"
+                    + " methods can suspend: the agent failed on it (" + t + "); if the class is valid, report this"
+                    + " with the class file");
             return null;
         }
     }
@@ -57,8 +58,9 @@ final class SuspendableTransformer implements ClassFileTransformer {
         if (options.verify) {
             String problem = ClassVerifier.verify(outcome.bytes, context.hierarchy);
             if (problem != null) {
-                Log.warnOnce(className, "class " + className.replace('/', '.')
-                        + " is left as it was: its instrumented code does not verify: " + problem);
+                Log.warnOnce(className, "class " + className.replace('/', '.') + " is left as it was, so none of its"
+                        + " methods can suspend: its instrumented code does not verify (" + problem + "); report this"
+                        + " with the class file");
                 return null;
             }
         }
@@ -79,7 +81,8 @@ final class SuspendableTransformer implements ClassFileTransformer {
             Files.createDirectories(file.getParent());
             Files.write(file, bytes);
         } catch (IOException e) {
-            Log.warnOnce("dump:" + className, "cannot dump " + file + ": " + e);
+            Log.warnOnce("dump:" + className, "instrumented class " + className.replace('/', '.') + " cannot be dumped to "
+                    + file + " (" + e + "); check that the dump directory can be written");
         }
     }
 }

@@ -11,36 +11,29 @@ import org.objectweb.asm.tree.MethodInsnNode;
 final class SuspensionPoint {
     /** How a value is kept in the frame store. */
     enum Kind {
-        INT(Opcodes.ILOAD, Opcodes.ISTORE, Opcodes.ICONST_0, "pushInt", "(ILio/bobbin/internal/cont/FrameStack;)V", "popInt",
-                "()I"),
-        FLOAT(Opcodes.FLOAD, Opcodes.FSTORE, Opcodes.FCONST_0, "pushFloat", "(FLio/bobbin/internal/cont/FrameStack;)V",
-                "popFloat", "()F"),
-        LONG(Opcodes.LLOAD, Opcodes.LSTORE, Opcodes.LCONST_0, "pushLong", "(JLio/bobbin/internal/cont/FrameStack;)V", "popLong",
-                "()J"),
-        DOUBLE(Opcodes.DLOAD, Opcodes.DSTORE, Opcodes.DCONST_0, "pushDouble", "(DLio/bobbin/internal/cont/FrameStack;)V",
-                "popDouble", "()D"),
-        REF(Opcodes.ALOAD, Opcodes.ASTORE, Opcodes.ACONST_NULL, "pushRef",
-                "(Ljava/lang/Object;Lio/bobbin/internal/cont/FrameStack;)V", "popRef", "()Ljava/lang/Object;"),
+        INT(Opcodes.ILOAD, Opcodes.ISTORE, Opcodes.ICONST_0, RuntimeProtocol.PUSH_INT, RuntimeProtocol.POP_INT),
+        FLOAT(Opcodes.FLOAD, Opcodes.FSTORE, Opcodes.FCONST_0, RuntimeProtocol.PUSH_FLOAT, RuntimeProtocol.POP_FLOAT),
+        LONG(Opcodes.LLOAD, Opcodes.LSTORE, Opcodes.LCONST_0, RuntimeProtocol.PUSH_LONG, RuntimeProtocol.POP_LONG),
+        DOUBLE(Opcodes.DLOAD, Opcodes.DSTORE, Opcodes.DCONST_0, RuntimeProtocol.PUSH_DOUBLE, RuntimeProtocol.POP_DOUBLE),
+        REF(Opcodes.ALOAD, Opcodes.ASTORE, Opcodes.ACONST_NULL, RuntimeProtocol.PUSH_REF, RuntimeProtocol.POP_REF),
         /** Known to be {@code null}: not saved, restored as {@code aconst_null}. */
-        NULL(Opcodes.ALOAD, Opcodes.ASTORE, Opcodes.ACONST_NULL, null, null, null, null);
+        NULL(Opcodes.ALOAD, Opcodes.ASTORE, Opcodes.ACONST_NULL, null, null);
 
         final int load;
         final int store;
         /** Pushes this kind's zero (or {@code null}). */
         final int zero;
-        final String push;
-        final String pushDesc;
-        final String pop;
-        final String popDesc;
+        /** Saves a value of this kind (static: value, store). */
+        final RuntimeProtocol.Member push;
+        /** Restores a value of this kind (on the store). */
+        final RuntimeProtocol.Member pop;
 
-        Kind(int load, int store, int zero, String push, String pushDesc, String pop, String popDesc) {
+        Kind(int load, int store, int zero, RuntimeProtocol.Member push, RuntimeProtocol.Member pop) {
             this.load = load;
             this.store = store;
             this.zero = zero;
             this.push = push;
-            this.pushDesc = pushDesc;
             this.pop = pop;
-            this.popDesc = popDesc;
         }
     }
 

@@ -28,13 +28,13 @@ class TransformerTest {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
         MethodVisitor g = cw.visitMethod(Opcodes.ACC_STATIC, "g", "()V", null, null);
-        g.visitAnnotation(ClassInfo.SUSPENDABLE_DESC, true).visitEnd();
+        g.visitAnnotation(RuntimeProtocol.SUSPENDABLE_DESC, true).visitEnd();
         g.visitCode();
         g.visitInsn(Opcodes.RETURN);
         g.visitMaxs(0, 0);
         g.visitEnd();
         MethodVisitor f = cw.visitMethod(Opcodes.ACC_STATIC, "f", "(I)I", null, null);
-        f.visitAnnotation(ClassInfo.SUSPENDABLE_DESC, true).visitEnd();
+        f.visitAnnotation(RuntimeProtocol.SUSPENDABLE_DESC, true).visitEnd();
         f.visitCode();
         org.objectweb.asm.Label loop = new org.objectweb.asm.Label();
         org.objectweb.asm.Label end = new org.objectweb.asm.Label();
@@ -84,6 +84,64 @@ class TransformerTest {
         }
         assertNull(t.transform(getClass().getClassLoader(), "io/bobbin/agent/AgentOptionsTestCopy", null, null, own));
         assertNull(t.transform(null, "java/lang/String", null, null, new byte[] {1, 2, 3}));
+    }
+
+    /**
+     * {@link #sample} plus {@code @Suspendable static Object h()}, whose {@code new Object()} is not the
+     * shape javac writes ({@code NEW; invokestatic g; DUP; <init>}): it cannot be moved past the call.
+     */
+    static byte[] sampleWithUnsupportedMethod(String name) {
+        ClassReader reader = new ClassReader(sample(name));
+        ClassWriter cw = new ClassWriter(reader, ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        reader.accept(cw, 0);
+        MethodVisitor h = cw.visitMethod(Opcodes.ACC_STATIC, "h", "()Ljava/lang/Object;", null, null);
+        h.visitAnnotation(RuntimeProtocol.SUSPENDABLE_DESC, true).visitEnd();
+        h.visitCode();
+        h.visitTypeInsn(Opcodes.NEW, "java/lang/Object");
+        h.visitMethodInsn(Opcodes.INVOKESTATIC, name, "g", "()V", false);
+        h.visitInsn(Opcodes.DUP);
+        h.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        h.visitInsn(Opcodes.ARETURN);
+        h.visitMaxs(0, 0);
+        h.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    @Test
+    void aMethodThatCannotBeInstrumentedIsLeftAsItWasWithOneWarningAndTheRestOfItsClassIsInstrumented() {
+        SuspendableTransformer t = new SuspendableTransformer(AgentOptions.parse("verify"));
+        byte[] in = sampleWithUnsupportedMethod("test/Mixed");
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        byte[] out;
+        try {
+            out = t.transform(getClass().getClassLoader(), "test/Mixed", null, null, in);
+        } finally {
+            System.setErr(saved);
+        }
+        assertNotNull(out);
+        assertEquals(2, t.methods.get()); // f and g, not h
+        assertEquals(1, t.points.get());
+        String log = err.toString();
+        assertEquals(1, log.split("WARNING", -1).length - 1, log);
+        assertTrue(log.contains("method test.Mixed.h()Ljava/lang/Object; is left uninstrumented"), log);
+        assertTrue(log.contains("new java.lang.Object is not the NEW/DUP/<init> shape"), log);
+        assertEquals(text(in, "h"), text(out, "h"));
+        assertTrue(text(out, "f").contains(RuntimeProtocol.FRAME_STACK), text(out, "f"));
+    }
+
+    /** A method's code and annotations, as text. */
+    private static String text(byte[] bytes, String method) {
+        org.objectweb.asm.tree.ClassNode node = new org.objectweb.asm.tree.ClassNode();
+        new ClassReader(bytes).accept(node, ClassReader.SKIP_FRAMES);
+        org.objectweb.asm.util.Textifier printer = new org.objectweb.asm.util.Textifier();
+        node.methods.stream().filter(m -> m.name.equals(method)).findFirst().get()
+                .accept(new org.objectweb.asm.util.TraceMethodVisitor(printer));
+        StringWriter s = new StringWriter();
+        printer.print(new PrintWriter(s));
+        return s.toString();
     }
 
     @Test
