@@ -35,7 +35,17 @@ public final class Continuation {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
-        ContinuationAccess.install(c -> c.stack);
+        ContinuationAccess.install(new ContinuationAccess.Bridge() {
+            @Override
+            public FrameStack stackOf(Continuation c) {
+                return c.stack;
+            }
+
+            @Override
+            public Object bodyOf(Continuation c) {
+                return c.body;
+            }
+        });
     }
 
     private final SuspendableRunnable body;

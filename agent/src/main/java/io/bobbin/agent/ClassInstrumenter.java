@@ -76,7 +76,7 @@ final class ClassInstrumenter {
             MethodNode copy = copyOf(m);
             int planned;
             try {
-                planned = runPasses(node.name, copy, context, torture);
+                planned = runPasses(node.name, node.sourceFile, copy, context, torture);
             } catch (UnsupportedCodeException e) {
                 warnUninstrumented(node.name, m, e.getMessage());
                 continue;
@@ -102,7 +102,7 @@ final class ClassInstrumenter {
     }
 
     /** Runs the method passes on {@code m} (a copy), in place; returns its number of suspension points. */
-    private static int runPasses(String owner, MethodNode m, LoaderContext context, boolean torture)
+    private static int runPasses(String owner, String sourceFile, MethodNode m, LoaderContext context, boolean torture)
             throws UnsupportedCodeException, AnalyzerException {
         if (torture) {
             TorturePoint.insert(m);
@@ -117,9 +117,9 @@ final class ClassInstrumenter {
             plan = new MethodAnalysis(m, calls, flow).plan();
         }
         if (plan.isEmpty()) {
-            MethodInstrumenter.instrumentLeaf(m);
+            MethodInstrumenter.instrumentLeaf(owner, sourceFile, m);
         } else {
-            new MethodInstrumenter(owner, context.hierarchy, m, plan).instrument();
+            new MethodInstrumenter(owner, sourceFile, context.hierarchy, m, plan).instrument();
         }
         return plan.size();
     }

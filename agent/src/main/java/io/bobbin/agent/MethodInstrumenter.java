@@ -40,8 +40,18 @@ final class MethodInstrumenter {
     private final int stackLocal;
     private final int faultLocal;
 
-    MethodInstrumenter(String className, TypeHierarchy hierarchy, MethodNode method, List<SuspensionPoint> points) {
+    private final String sourceFile;
+    private final int base;
+
+    MethodInstrumenter(String className, String sourceFile, TypeHierarchy hierarchy, MethodNode method,
+                       List<SuspensionPoint> points) throws UnsupportedCodeException {
+        if (points.size() > MethodMetadata.MAX_POINTS) {
+            throw new UnsupportedCodeException("it has " + points.size() + " suspension points, more than the "
+                    + MethodMetadata.MAX_POINTS + " a method can have; split it into smaller methods");
+        }
         this.className = className;
+        this.sourceFile = sourceFile;
+        this.base = MethodMetadata.pointBase(className, method.name, method.desc);
         this.hierarchy = hierarchy;
         this.method = method;
         this.points = points;
@@ -51,7 +61,12 @@ final class MethodInstrumenter {
     }
 
     void instrument() {
-        markInstrumented(method);
+        List<String> described = new java.util.ArrayList<>(points.size());
+        for (SuspensionPoint p : points) {
+            described.add(MethodMetadata.describe(p, method));
+        }
+        long fingerprint = MethodMetadata.fingerprint(method, described);
+        markInstrumented(method, MethodMetadata.annotation(base, fingerprint, sourceFile, described));
         InsnList code = method.instructions;
         LabelNode dispatch = new LabelNode();
         disarmAtHandlers();
@@ -67,7 +82,7 @@ final class MethodInstrumenter {
         tail.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
         tail.add(invoke(RuntimeProtocol.POP_POINT));
         LabelNode bad = new LabelNode();
-        tail.add(new TableSwitchInsnNode(0, points.size() - 1, bad, restores));
+        tail.add(new TableSwitchInsnNode(base, base + points.size() - 1, bad, restores));
         tail.add(bad);
         tail.add(new LdcInsnNode(methodName));
         tail.add(new InsnNode(Opcodes.ICONST_M1));
@@ -211,7 +226,7 @@ final class MethodInstrumenter {
             }
         }
         tail.add(new VarInsnNode(Opcodes.ALOAD, stackLocal));
-        tail.add(new LdcInsnNode(p.id));
+        tail.add(new LdcInsnNode(base + p.id));
         tail.add(invoke(RuntimeProtocol.PUSH_POINT));
         Type ret = Type.getReturnType(method.desc);
         if (ret.getSort() != Type.VOID) {
@@ -296,8 +311,9 @@ final class MethodInstrumenter {
     }
 
     /** For a suspendable method without suspension points: take the caller's arm, nothing more. */
-    static void instrumentLeaf(MethodNode m) {
-        markInstrumented(m);
+    static void instrumentLeaf(String className, String sourceFile, MethodNode m) {
+        markInstrumented(m, MethodMetadata.annotation(MethodMetadata.pointBase(className, m.name, m.desc),
+                MethodMetadata.fingerprint(m, List.of()), sourceFile, List.of()));
         m.instructions.insert(invoke(RuntimeProtocol.ENTER_LEAF));
     }
 
@@ -333,12 +349,15 @@ final class MethodInstrumenter {
         return new FieldInsnNode(Opcodes.GETFIELD, m.owner, m.name, m.descriptor);
     }
 
-    /** The runtime tells instrumented methods by this annotation (for reflective calls). */
-    private static void markInstrumented(MethodNode m) {
+    /**
+     * The runtime tells instrumented methods by this annotation (for reflective calls), and reads the
+     * method's metadata from it (see {@link MethodMetadata}).
+     */
+    private static void markInstrumented(MethodNode m, org.objectweb.asm.tree.AnnotationNode a) {
         if (m.visibleAnnotations == null) {
             m.visibleAnnotations = new java.util.ArrayList<>();
         }
-        m.visibleAnnotations.add(new org.objectweb.asm.tree.AnnotationNode(RuntimeProtocol.INSTRUMENTED_DESC));
+        m.visibleAnnotations.add(a);
     }
 
     static boolean isInstrumentable(MethodNode m) {

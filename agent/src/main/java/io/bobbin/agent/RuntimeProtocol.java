@@ -63,6 +63,16 @@ public final class RuntimeProtocol {
 
     /** The annotation the agent puts on every method it instrumented; the runtime reads it by reflection. */
     public static final String INSTRUMENTED_DESC = "L" + INTERNAL_PACKAGE + "Instrumented;";
+    /** {@code Instrumented.base()}: the method's first resume-point id ({@code int}). */
+    public static final String INSTRUMENTED_BASE = "base";
+    /** {@code Instrumented.fingerprint()}: a hash of the method's code and plan ({@code long}). */
+    public static final String INSTRUMENTED_FINGERPRINT = "fingerprint";
+    /** {@code Instrumented.source()}: the class's source file ({@code String}). */
+    public static final String INSTRUMENTED_SOURCE = "source";
+    /** {@code Instrumented.points()}: one entry per resume point ({@code String[]}), see {@code MethodMetadata.describe}. */
+    public static final String INSTRUMENTED_POINTS = "points";
+    /** Bits of a resume-point id that number the points of one method (the rest names the method). */
+    public static final int POINT_BITS = MethodMetadata.POINT_BITS;
     /** The annotation that marks suspendable methods and types; the agent reads it from class bytes. */
     public static final String SUSPENDABLE_DESC = "Lio/bobbin/Suspendable;";
 

@@ -143,6 +143,23 @@ class RuntimeProtocolTest {
     }
 
     @Test
+    void theMetadataTheAgentWritesIntoInstrumentedHasTheRuntimesElementsAndPointBits() throws ReflectiveOperationException {
+        Class<?> instrumented = runtimeClass(internalName((String) constant(RuntimeProtocol.class, "INSTRUMENTED_DESC")));
+        Object[][] elements = {
+            {"INSTRUMENTED_BASE", int.class},
+            {"INSTRUMENTED_FINGERPRINT", long.class},
+            {"INSTRUMENTED_SOURCE", String.class},
+            {"INSTRUMENTED_POINTS", String[].class},
+        };
+        for (Object[] e : elements) {
+            String name = (String) constant(RuntimeProtocol.class, (String) e[0]);
+            assertEquals(e[1], instrumented.getDeclaredMethod(name).getReturnType(), e[0] + " = " + name);
+        }
+        assertEquals(constant(RuntimeProtocol.class, "POINT_BITS"),
+                constant(runtimeClass("io/bobbin/internal/cont/SavedFrames"), "POINT_BITS"));
+    }
+
+    @Test
     void theClassesTheAgentLeavesAloneAreTheRuntimesSideOfTheProtocol() throws ReflectiveOperationException {
         String frameStack = (String) constant(RuntimeProtocol.class, "FRAME_STACK");
         assertEquals(FrameStack.class, runtimeClass(frameStack));

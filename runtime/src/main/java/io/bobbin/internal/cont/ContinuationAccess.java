@@ -1,7 +1,6 @@
 package io.bobbin.internal.cont;
 
 import io.bobbin.Continuation;
-import java.util.function.Function;
 
 /**
  * How the runtime's other internal packages reach what a {@link Continuation} keeps private: the
@@ -15,12 +14,19 @@ import java.util.function.Function;
  * <p>Threads: any; the bridge is written once, before any continuation exists.
  */
 public final class ContinuationAccess {
-    private static volatile Function<Continuation, FrameStack> bridge;
+    /** What {@code Continuation} hands out of itself. */
+    public interface Bridge {
+        FrameStack stackOf(Continuation c);
+
+        Object bodyOf(Continuation c);
+    }
+
+    private static volatile Bridge bridge;
 
     private ContinuationAccess() {}
 
     /** Called once, by {@code Continuation}'s static initializer. */
-    public static void install(Function<Continuation, FrameStack> b) {
+    public static void install(Bridge b) {
         if (bridge != null) {
             throw new IllegalStateException("the continuation bridge is installed already");
         }
@@ -32,7 +38,17 @@ public final class ContinuationAccess {
      * each resumed suspension.
      */
     public static void attach(Continuation c, Object attachment) {
-        bridge.apply(c).attachment = attachment;
+        bridge.stackOf(c).attachment = attachment;
+    }
+
+    /** The frame store of {@code c} (this package only). */
+    static FrameStack stackOf(Continuation c) {
+        return bridge.stackOf(c);
+    }
+
+    /** The body of {@code c} (this package only). */
+    static Object bodyOf(Continuation c) {
+        return bridge.bodyOf(c);
     }
 
     /** The attachment of the innermost continuation running on this thread, or {@code null}. */

@@ -101,12 +101,13 @@ public final class FrameStack {
     // used in last-in-first-out order, so splitting them keeps every value in its place. Allocated at
     // the first suspension and grown by doubling: a continuation that never suspends holds no arrays,
     // and one that suspends at the same depth again allocates nothing.
-    private int[] ints = NO_INTS;
-    private long[] longs = NO_LONGS;
-    private Object[] refs = NO_REFS;
-    private int isp;
-    private int lsp;
-    private int rsp;
+    // Package-private for SavedFrames, which reads a suspended store; nothing else outside this class touches them.
+    int[] ints = NO_INTS;
+    long[] longs = NO_LONGS;
+    Object[] refs = NO_REFS;
+    int isp;
+    int lsp;
+    int rsp;
 
     private final Object owner;
     /**
