@@ -10,8 +10,9 @@ package io.bobbin;
  * @param blockingThreads threads of the blocking pool alive now
  * @param stepsRun task steps and callbacks run since the loop started
  * @param turns turns of the loop since it started
- * @param wakeups wakeups written to the loop's wakeup channel: one per burst of outside events
- * @param coalescedWakeups wakeups that found the loop woken already and wrote nothing
+ * @param wakeups wakeups that reached the loop, one per burst of outside events: a byte on its wakeup
+ *     channel, or an unpark of its thread while it was parked (no task waiting on a channel)
+ * @param coalescedWakeups wakeups that found the loop woken already and did nothing
  */
 public record LoopStats(int liveTasks, int readyNow, int timers, int registeredChannels, int blockingThreads,
                         long stepsRun, long turns, long wakeups, long coalescedWakeups) {}

@@ -66,7 +66,7 @@ public final class NioPoller implements Poller {
 
     @Override
     public long wakeupsWritten() {
-        return wakeup.written();
+        return wakeup.written() + wakeup.unparked();
     }
 
     @Override
@@ -226,6 +226,10 @@ public final class NioPoller implements Poller {
      */
     @Override
     public void poll(long timeoutMillis, boolean tasksRan) throws IOException {
+        if (waiting == 0) {
+            wakeup.park(timeoutMillis); // no channel to watch: a select would only wait for the wakeup or a timer
+            return;
+        }
         if (waiting > 0 && (timeoutMillis < 0 || timeoutMillis > CLOSE_CHECK_MILLIS)) {
             timeoutMillis = CLOSE_CHECK_MILLIS;
         }

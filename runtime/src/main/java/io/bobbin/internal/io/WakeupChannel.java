@@ -7,22 +7,34 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The self-pipe that wakes the loop's {@link Selector} from other threads: a {@link Pipe} whose
- * source end is registered for reading with the selector.
+ * How other threads wake the loop: the self-pipe that wakes its {@link Selector} (a {@link Pipe}
+ * whose source end is registered for reading with the selector), or, while the loop's thread is
+ * parked instead of selecting (no task waits on a channel, see {@link #park}), an unpark.
  *
- * <p>An atomic "woken" flag makes a burst of wakeups cost one byte: only the call that raises the
- * flag writes; the others are counted as coalesced. The loop lowers the flag after it has drained
- * the pipe and before it looks at the work that was posted, so no wakeup is lost.
+ * <p>An atomic "woken" flag makes a burst of wakeups cost one byte (or one unpark): only the call
+ * that raises the flag writes or unparks; the others are counted as coalesced. The loop lowers the
+ * flag after it has drained the pipe (or come back from parking) and before it looks at the work
+ * that was posted, so no wakeup is lost.
  *
- * <p>Threads: {@link #wakeup()} from any thread; the rest on the loop's thread.
+ * <p>Why no wakeup is lost while parked: the loop publishes its thread in {@link #parker} and then
+ * reads the flag; a waker raises the flag and then reads {@link #parker} (both volatile). Either the
+ * loop sees the flag up and does not park, or the waker sees the loop's thread and unparks it. A
+ * waker that saw no parker writes a byte, which the next select drains (a byte written while the
+ * loop parks anyway costs one spurious select return later, nothing more).
+ *
+ * <p>Threads: {@link #wakeup()} and the counters from any thread; the rest on the loop's thread.
  */
 public final class WakeupChannel implements AutoCloseable {
     private final Pipe pipe;
     private final AtomicBoolean woken = new AtomicBoolean();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong coalesced = new AtomicLong();
+    private final AtomicLong unparked = new AtomicLong();
+    /** The loop's thread while it is parked in {@link #park}; {@code null} otherwise. */
+    private volatile Thread parker;
     private final ByteBuffer drain = ByteBuffer.allocate(64);
 
     WakeupChannel() throws IOException {
@@ -47,6 +59,12 @@ public final class WakeupChannel implements AutoCloseable {
             coalesced.incrementAndGet();
             return;
         }
+        Thread t = parker;
+        if (t != null) {
+            unparked.incrementAndGet();
+            LockSupport.unpark(t);
+            return;
+        }
         written.incrementAndGet();
         ByteBuffer b = ByteBuffer.allocate(1);
         try {
@@ -69,6 +87,35 @@ public final class WakeupChannel implements AutoCloseable {
             // closed
         }
         woken.set(false);
+    }
+
+    /**
+     * Loop thread, when there is nothing to select for: parks until a wakeup, or for at most
+     * {@code timeoutMillis} (-1: no limit; 0: does not park), then lowers the flag. Cheaper than a
+     * select for a loop that only waits for timers and for work posted by other threads (the blocking
+     * pool's completions): a futex wake instead of a pipe write, an epoll return and a pipe read.
+     */
+    void park(long timeoutMillis) {
+        if (timeoutMillis != 0) {
+            parker = Thread.currentThread();
+            try {
+                if (!woken.get()) {
+                    if (timeoutMillis < 0) {
+                        LockSupport.park(this);
+                    } else {
+                        LockSupport.parkNanos(this, timeoutMillis * 1_000_000L);
+                    }
+                }
+            } finally {
+                parker = null;
+            }
+        }
+        woken.set(false);
+    }
+
+    /** Wakeups that unparked the loop's thread. */
+    long unparked() {
+        return unparked.get();
     }
 
     /** Wakeup bytes written so far. */

@@ -85,4 +85,64 @@ class WakeupChannelTest {
             assertEquals(0, w.written() + w.coalesced() - 2000, "every wakeup was counted");
         }
     }
+
+    @Test
+    void aWakeupFromAnotherThreadEndsAParkAndCountsAsAnUnparkNotAByte() throws Exception {
+        try (WakeupChannel w = new WakeupChannel()) {
+            Thread waker = new Thread(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                w.wakeup();
+            });
+            waker.start();
+            w.park(-1); // returns only when woken: the test's timeout guards it
+            waker.join();
+            assertEquals(1, w.unparked());
+            assertEquals(0, w.written(), "no pipe write while the loop was parked");
+            w.wakeup();
+            assertEquals(1, w.written(), "a wakeup while the loop is not parked writes a byte");
+            w.park(0);
+            w.wakeup();
+            assertEquals(2, w.written(), "the flag was lowered by park(0)");
+        }
+    }
+
+    @Test
+    void aParkWithATimeoutReturnsByItself() throws Exception {
+        try (WakeupChannel w = new WakeupChannel()) {
+            long t0 = System.nanoTime();
+            w.park(20);
+            assertTrue(System.nanoTime() - t0 >= 15_000_000L, "parked for about the timeout");
+            assertEquals(0, w.unparked() + w.written());
+        }
+    }
+
+    /** A waker posts then wakes; the loop parks until it has seen every post: a lost wakeup hangs it. */
+    @Test
+    void noWakeupIsLostBetweenParkingAndWaking() throws Exception {
+        try (WakeupChannel w = new WakeupChannel()) {
+            int n = 20_000;
+            java.util.concurrent.atomic.AtomicInteger posted = new java.util.concurrent.atomic.AtomicInteger();
+            Thread waker = new Thread(() -> {
+                for (int i = 0; i < n; i++) {
+                    posted.incrementAndGet();
+                    w.wakeup();
+                    if (i % 64 == 0) {
+                        Thread.yield();
+                    }
+                }
+            });
+            waker.start();
+            int seen = 0;
+            while (seen < n) {
+                w.park(-1); // no timeout: only a wakeup ends it
+                seen = posted.get();
+            }
+            waker.join();
+            assertEquals(n, w.unparked() + w.written() + w.coalesced(), "every wakeup was counted once");
+        }
+    }
 }
