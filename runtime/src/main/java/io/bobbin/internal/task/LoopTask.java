@@ -225,7 +225,7 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
 
     /** {@link #wake(Wait)} from any thread: posted to the task's loop. */
     public void wakeFromAnyThread(Wait w) {
-        host.onHostThread(() -> wake(w));
+        host.onHostThread(w); // the wait's run() is its wake-up
     }
 
     /**

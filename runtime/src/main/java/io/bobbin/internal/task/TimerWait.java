@@ -2,7 +2,10 @@ package io.bobbin.internal.task;
 
 import io.bobbin.internal.time.TimerEntry;
 
-/** A task sleeping until a deadline of its loop's clock ({@code Async.sleep}). Loop thread only. */
+/**
+ * A task sleeping until a deadline of its loop's clock ({@code Async.sleep}). The wait is its own
+ * timer action, so a sleep costs this object and its timer entry, nothing more. Loop thread only.
+ */
 final class TimerWait extends Wait {
     private final long deadline;
     private TimerEntry entry;
@@ -14,7 +17,7 @@ final class TimerWait extends Wait {
 
     @Override
     protected void arm() {
-        entry = task.host.addTimer(deadline, () -> task.wake(this));
+        entry = task.host.addTimer(deadline, this);
     }
 
     @Override

@@ -9,7 +9,7 @@ package io.bobbin.internal.task;
  *
  * <p>Threads: {@code arm} and {@code abort} run on the task's loop thread.
  */
-public abstract class Wait {
+public abstract class Wait implements Runnable {
     /** The task that waits. */
     public final LoopTask<?> task;
 
@@ -22,6 +22,15 @@ public abstract class Wait {
 
     /** Removes the registration: the task is woken otherwise (interrupted) and will not look at it again. */
     protected abstract void abort();
+
+    /**
+     * Wakes the task for this wait ({@link LoopTask#wake(Wait)}): the wait is its own wake-up action,
+     * for a timer or for a post from another thread, so that waking allocates nothing. Host thread.
+     */
+    @Override
+    public void run() {
+        task.wake(this);
+    }
 
     /** What the task waits for, in a few words, for dumps and messages. */
     public String describe() {
