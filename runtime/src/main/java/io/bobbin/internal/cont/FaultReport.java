@@ -101,6 +101,12 @@ final class FaultReport {
             kind = "a reflective call, which is not instrumented";
             fix = "The JDK's reflection cannot suspend: call the method through"
                     + " io.bobbin.SuspendableInvoker.invoke(method, target, args...), which can.";
+        } else if (isMarked(method, type)) {
+            kind = "which is marked @Suspendable but was not instrumented";
+            fix = "The agent did not transform its class " + type.getName() + ": the class was loaded before the agent"
+                    + " started and was not retransformed, or the agent left it as it was (its warning on standard"
+                    + " error says why). Start the agent with the JVM (-javaagent:/path/to/bobbin-agent.jar), or"
+                    + " attach it before the class is loaded.";
         } else if (name.startsWith("lambda$")) {
             StackWalker.StackFrame runner = callerIndex(frames, faultAt) < 0 ? null : frames.get(callerIndex(frames, faultAt));
             kind = "the body of a lambda, which is not instrumented: its functional interface method is not suspendable";
@@ -113,12 +119,6 @@ final class FaultReport {
                         + " or an interface of your own whose method is marked @Suspendable (and make sure what runs it"
                         + " is suspendable too).";
             }
-        } else if (isMarked(method, type)) {
-            kind = "which is marked @Suspendable but was not instrumented";
-            fix = "The agent did not transform its class " + type.getName() + ": the class was loaded before the agent"
-                    + " started and was not retransformed, or the agent left it as it was (its warning on standard"
-                    + " error says why). Start the agent with the JVM (-javaagent:/path/to/bobbin-agent.jar), or"
-                    + " attach it before the class is loaded.";
         } else if (isJdk(at.getClassName())) {
             kind = "a JDK method, which is not instrumented";
             fix = "The JDK's code is never instrumented: call " + calleeText + " from code of your own that is"
