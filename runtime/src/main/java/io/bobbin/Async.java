@@ -47,6 +47,50 @@ public final class Async {
     }
 
     /**
+     * As {@link #spawn(SuspendableCallable)}, for a body that returns nothing (no {@code return null;}
+     * needed); the task's result is {@code null}.
+     *
+     * <p>Which one a lambda picks: a body that returns a value ({@code () -> 42},
+     * {@code () -> fetch()}) makes a {@code Task<T>}; a body that returns nothing
+     * ({@code () -> { work(); }}, {@code () -> Async.sleep(d)}) makes a {@code Task<Void>}. A method
+     * reference to an overloaded method ({@code connection::readLine}) fits both and does not
+     * compile: use a lambda.
+     *
+     * @throws IllegalStateException outside a task of an event loop
+     */
+    public static Task<Void> spawn(SuspendableRunnable body) {
+        return spawn(EventLoop.callable(body));
+    }
+
+    /**
+     * As {@link #spawn(SuspendableCallable)}, for a task with a name: its {@code toString()} is
+     * {@code <loop>/task-<n> (<name>)}, and so are the log records and messages that name it.
+     *
+     * @throws IllegalArgumentException if {@code name} is empty or blank
+     * @throws IllegalStateException outside a task of an event loop
+     */
+    public static <T> Task<T> spawn(String name, SuspendableCallable<T> body) {
+        EventLoop.checkName(name);
+        Objects.requireNonNull(body, "body");
+        LoopTask<?> t = LoopTask.current("Async.spawn()");
+        if (t == null) {
+            throw new IllegalStateException("Async.spawn() was called outside of any event loop task;"
+                    + " start a loop with EventLoop.run(...), or spawn on a loop with EventLoop.spawn(...)");
+        }
+        return t.host().loop().spawn(name, body);
+    }
+
+    /**
+     * As {@link #spawn(String, SuspendableCallable)}, for a body that returns nothing.
+     *
+     * @throws IllegalArgumentException if {@code name} is empty or blank
+     * @throws IllegalStateException outside a task of an event loop
+     */
+    public static Task<Void> spawn(String name, SuspendableRunnable body) {
+        return spawn(name, EventLoop.callable(body));
+    }
+
+    /**
      * The task running this code, or {@code null} outside a task (plain code, a loop's callback, or a
      * generator or continuation nested in a task). Never throws.
      */
@@ -104,6 +148,24 @@ public final class Async {
         CompletionWait.OnPool<T> wait = new CompletionWait.OnPool<>(t, work);
         t.park(wait);
         return wait.outcome();
+    }
+
+    /**
+     * As {@link #blocking(Callable)}, for work that returns nothing: {@code Async.blocking(() ->
+     * Files.delete(path))}. The work may throw any exception, which is rethrown as it is.
+     *
+     * <p>Which one a lambda picks: work that returns a value ({@code () -> Files.size(p)}) goes to
+     * {@link #blocking(Callable)} and its value is returned; work that returns nothing
+     * ({@code () -> Thread.sleep(10)}, {@code () -> { a(); b(); }}) comes here. A method reference to
+     * an overloaded method ({@code future::get}) fits both and does not compile: use a lambda.
+     */
+    @Suspendable
+    public static void blocking(BlockingRunnable work) throws Exception {
+        Objects.requireNonNull(work, "work");
+        blocking(() -> {
+            work.run();
+            return null;
+        });
     }
 
     /**

@@ -75,6 +75,23 @@ public final class EventLoop implements AutoCloseable, Executor {
     }
 
     /**
+     * As {@link #run(SuspendableCallable)}, for a {@code main} that returns nothing: no
+     * {@code return null;} needed.
+     *
+     * <pre>{@code
+     * EventLoop.run(() -> {
+     *     Async.sleep(Duration.ofMillis(10));
+     *     System.out.println("done");
+     * });
+     * }</pre>
+     *
+     * @throws IllegalStateException on a thread that already runs a loop (from a task or callback)
+     */
+    public static void run(SuspendableRunnable main) throws Exception {
+        builder().run(main);
+    }
+
+    /**
      * Starts a loop with the default settings on a thread of its own; it runs until {@link #close()}.
      * An interrupt of that thread is ignored.
      */
@@ -151,6 +168,12 @@ public final class EventLoop implements AutoCloseable, Executor {
             return task.join();
         }
 
+        /** As {@link EventLoop#run(SuspendableRunnable)}, with these settings. */
+        public void run(SuspendableRunnable main) throws Exception {
+            Objects.requireNonNull(main, "main");
+            run(callable(main));
+        }
+
         /** Starts a loop with these settings on a new thread, which runs it until {@link EventLoop#close()}. */
         public EventLoop start() {
             String n = nameOrDefault();
@@ -179,6 +202,57 @@ public final class EventLoop implements AutoCloseable, Executor {
     public <T> Task<T> spawn(SuspendableCallable<T> body) {
         Objects.requireNonNull(body, "body");
         return core.spawn(body);
+    }
+
+    /**
+     * As {@link #spawn(SuspendableCallable)}, for a body that returns nothing; the task's result is
+     * {@code null}.
+     *
+     * @throws RejectedExecutionException if the loop has ended
+     */
+    public Task<Void> spawn(SuspendableRunnable body) {
+        return spawn(callable(body));
+    }
+
+    /**
+     * As {@link #spawn(SuspendableCallable)}, for a task with a name: its {@code toString()} is
+     * {@code <loop>/task-<n> (<name>)}, and so are the log records and messages that name it.
+     *
+     * @throws IllegalArgumentException if {@code name} is empty or blank
+     * @throws RejectedExecutionException if the loop has ended
+     */
+    public <T> Task<T> spawn(String name, SuspendableCallable<T> body) {
+        checkName(name);
+        Objects.requireNonNull(body, "body");
+        return core.spawn(name, body);
+    }
+
+    /**
+     * As {@link #spawn(String, SuspendableCallable)}, for a body that returns nothing.
+     *
+     * @throws IllegalArgumentException if {@code name} is empty or blank
+     * @throws RejectedExecutionException if the loop has ended
+     */
+    public Task<Void> spawn(String name, SuspendableRunnable body) {
+        return spawn(name, callable(body));
+    }
+
+    /** A task's name: not null, not blank. */
+    static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a task's name must not be blank; give it a word that says what it does");
+        }
+        return name;
+    }
+
+    /** {@code body} as a body that returns {@code null}. */
+    static SuspendableCallable<Void> callable(SuspendableRunnable body) {
+        Objects.requireNonNull(body, "body");
+        return () -> {
+            body.run();
+            return null;
+        };
     }
 
     /**

@@ -1,7 +1,11 @@
 package io.bobbin;
 
+import io.bobbin.internal.task.LoopTask;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +27,41 @@ public interface Task<T> {
      */
     @Suspendable
     T join() throws Exception;
+
+    /**
+     * As {@link #join()}, but waits at most {@code limit}: if the task has not ended by then, this
+     * throws {@link TimeoutException} and the task itself goes on running (call {@link #cancel()}
+     * to stop it). A task that has ended gives its outcome at once, whatever the limit; a zero or
+     * negative limit only looks. The wait is a cancellation point like {@code join()}'s: a
+     * cancellation (or an outer {@link Async#withTimeout}) of the calling task passes through as
+     * {@link CancellationException}. In plain code the calling thread blocks, for at most
+     * {@code limit}.
+     *
+     * @throws TimeoutException if the task has not ended within {@code limit}; a task that itself
+     *     ended by a {@code TimeoutException} has it rethrown as it is
+     * @throws CancellationException if the task was cancelled, or the calling task is cancelled
+     *     while it waits
+     * @throws IllegalStateException on a loop's thread outside a task, or when a task joins itself
+     */
+    @Suspendable
+    default T join(Duration limit) throws Exception {
+        Objects.requireNonNull(limit, "limit");
+        LoopTask.current("Task.join()"); // on a loop's thread outside a task: says so, naming this method
+        if (isDone()) {
+            return join();
+        }
+        try {
+            return Async.withTimeout(limit, this::join);
+        } catch (TimeoutException e) {
+            if (isDone()) {
+                return join(); // it ended right at the limit, or its own outcome is this TimeoutException
+            }
+            TimeoutException t = new TimeoutException("task " + this + " has not ended within " + limit
+                    + "; it goes on running (cancel() it to stop it)");
+            t.initCause(e);
+            throw t;
+        }
+    }
 
     /**
      * Asks for the task to be cancelled: its current (or next) suspension point throws

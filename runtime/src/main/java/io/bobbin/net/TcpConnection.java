@@ -1,14 +1,22 @@
 package io.bobbin.net;
 
 import io.bobbin.Async;
+import io.bobbin.EventLoop;
 import io.bobbin.Suspendable;
+import io.bobbin.internal.task.LoopTask;
+import io.bobbin.internal.task.Wait;
+import io.bobbin.internal.util.WaiterQueue;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -16,19 +24,69 @@ import java.util.Objects;
  * instead of blocking the loop's thread. It keeps a read buffer of its own, so that
  * {@link #readLine()} and the plain reads can be mixed freely.
  *
- * <p>Threads: a connection is used by one task (or thread) at a time; it is not thread-safe. One
- * task may read while another writes. {@link #close()} may be called from any task of the loop; a
- * task waiting on the connection then gets {@link java.nio.channels.ClosedChannelException}.
+ * <h2>Tasks and loops</h2>
+ * A connection belongs to one loop: the loop of the first task that connects, reads or writes it
+ * (a connection accepted by {@link TcpServer} belongs to the loop of the task that serves it). Its
+ * reads and writes must then come from tasks of that loop; from a task of another loop, or from a
+ * thread that runs no loop, they throw {@link IllegalStateException} (once that loop has ended, the
+ * connection is free again). {@link #close()}, {@link #isOpen()} and the addresses may be used from
+ * anywhere.
+ * <ul>
+ *   <li><b>Writes</b> from several tasks are safe and ordered: each {@code write} call goes out
+ *       whole, never interleaved with another one, and tasks that write at the same time take turns
+ *       in the order they asked (FIFO). A task waiting for its turn is a cancellation point: a
+ *       cancelled (or timed out) waiting writer leaves the queue and writes nothing.</li>
+ *   <li><b>Reads</b> belong to one task at a time: a read (of any kind) by a task while another task
+ *       is inside a read of the same connection throws {@link IllegalStateException} naming both
+ *       (which of them would get the next bytes?). One task may read while others write.</li>
+ * </ul>
+ * In plain code (a thread that runs no loop, the connection bound to none) the calls simply block,
+ * and the connection is used by one thread at a time: it is not thread-safe there.
+ *
+ * <h2>Fairness</h2>
+ * A socket that is always ready never makes a read or a write wait, so a task that streams would
+ * hold its loop's thread for as long as its peer keeps sending. Each task has a cooperative budget
+ * per step (see {@code LoopTask.BUDGET}: 128 operations, bytes counted by the 8 KiB): once it is
+ * spent without a real suspension, the next read or write (or the next chunk of a long one) first
+ * {@linkplain Async#yieldNow() yields}, so that every other ready task of the loop runs once. That
+ * yield is a cancellation point like the socket waits.
  */
 public final class TcpConnection implements AutoCloseable {
     private static final int BUFFER = 8192;
     /** The longest line {@link #readLine()} accepts. */
     public static final int MAX_LINE = 1 << 20;
+    /** Bytes moved per unit of the cooperative budget (8 KiB), as a shift. */
+    private static final int BYTES_PER_UNIT_SHIFT = 13;
+
+    private static final VarHandle OWNER;
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(TcpConnection.class, "owner", EventLoop.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final SocketChannel channel;
+    /** The loop whose tasks use the connection, bound by the first one; {@code null} until then. Any thread. */
+    @SuppressWarnings("unused") // through OWNER too
+    private volatile EventLoop owner;
+
+    // ---- the owner loop's thread (or the one plain thread using the connection) ----
     /** Bytes read from the socket and not yet handed out, between position and limit ("read mode"). */
     private ByteBuffer in = ByteBuffer.allocate(BUFFER).flip();
     private boolean eof;
+    /** The length of the terminator of the line {@link #nextLine} found: 1 or 2 (0 for a last line without one). */
+    private int lineEnd;
+    /** The task inside a read now, or {@code null}. */
+    private LoopTask<?> reader;
+    /** The task whose turn it is to write (inside a write), or {@code null}; handed over directly, FIFO. */
+    private LoopTask<?> writer;
+    /** Tasks waiting for their turn to write, oldest first; never non-empty while {@link #writer} is null. */
+    private WaiterQueue<TurnNode> writers;
+    /** The last charset {@link #readLine(Charset)} accepted (a cache of the check). */
+    private Charset lineCharset = StandardCharsets.UTF_8;
 
     private TcpConnection(SocketChannel channel) {
         this.channel = channel;
@@ -43,7 +101,7 @@ public final class TcpConnection implements AutoCloseable {
         return new TcpConnection(channel);
     }
 
-    /** Connects to {@code address}, suspending until the connection is made. */
+    /** Connects to {@code address}, suspending until the connection is made. In a task, it belongs to that task's loop. */
     @Suspendable
     public static TcpConnection connect(SocketAddress address) throws IOException {
         Objects.requireNonNull(address, "address");
@@ -58,7 +116,12 @@ public final class TcpConnection implements AutoCloseable {
                     }
                 }
             }
-            return new TcpConnection(ch);
+            TcpConnection c = new TcpConnection(ch);
+            LoopTask<?> t = LoopTask.currentOrNull();
+            if (t != null) {
+                c.owner = t.host().loop();
+            }
+            return c;
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -72,14 +135,177 @@ public final class TcpConnection implements AutoCloseable {
         return connect(address);
     }
 
+    // ---- reading ----------------------------------------------------------------------------------
+
     /**
      * Reads at least one byte into {@code dst} (as many as are there, up to its remaining space),
      * suspending until some arrive.
      *
      * @return the number of bytes read, or -1 at the end of the stream
+     * @throws IllegalStateException if another task is reading the connection, or the connection
+     *     belongs to another loop
      */
     @Suspendable
     public int read(ByteBuffer dst) throws IOException {
+        LoopTask<?> t = beginRead("TcpConnection.read()");
+        try {
+            return readSome(t, dst);
+        } finally {
+            endRead(t);
+        }
+    }
+
+    /** As {@link #read(ByteBuffer)}, into {@code b[off..off+len)}. */
+    @Suspendable
+    public int read(byte[] b, int off, int len) throws IOException {
+        return read(ByteBuffer.wrap(b, off, len));
+    }
+
+    /**
+     * Reads exactly {@code n} bytes.
+     *
+     * @throws EOFException if the stream ends first
+     * @throws IllegalStateException if another task is reading the connection, or the connection
+     *     belongs to another loop
+     */
+    @Suspendable
+    public byte[] readExactly(int n) throws IOException {
+        if (n < 0) {
+            throw new IllegalArgumentException("cannot read a negative number of bytes: " + n);
+        }
+        LoopTask<?> t = beginRead("TcpConnection.readExactly()");
+        try {
+            ByteBuffer b = ByteBuffer.allocate(n);
+            while (b.hasRemaining()) {
+                int got = readSome(t, b);
+                if (got < 0) {
+                    throw new EOFException("the stream ended after " + b.position() + " of " + n + " bytes");
+                }
+                if (b.hasRemaining()) {
+                    pace(t, 0); // a long read: let the others run when the budget is spent
+                }
+            }
+            return b.array();
+        } finally {
+            endRead(t);
+        }
+    }
+
+    /**
+     * Reads a line of UTF-8 text ended by {@code \n} or {@code \r\n}, and returns it without its end.
+     * The last line of the stream may have no end.
+     *
+     * @return the line, or {@code null} at the end of the stream
+     * @throws IOException if a line is longer than {@link #MAX_LINE} bytes
+     * @throws IllegalStateException if another task is reading the connection, or the connection
+     *     belongs to another loop
+     */
+    @Suspendable
+    public String readLine() throws IOException {
+        return readLine(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * As {@link #readLine()}, for text in {@code charset}: ISO-8859-1, windows-1252, US-ASCII and
+     * the other charsets in which {@code \n} and {@code \r} are the single bytes 10 and 13.
+     *
+     * @return the line, or {@code null} at the end of the stream
+     * @throws IllegalArgumentException if {@code charset} does not encode {@code \n} and {@code \r}
+     *     as those single bytes (UTF-16, say): read bytes and decode them instead
+     * @throws IOException if a line is longer than {@link #MAX_LINE} bytes
+     * @throws IllegalStateException if another task is reading the connection, or the connection
+     *     belongs to another loop
+     */
+    @Suspendable
+    public String readLine(Charset charset) throws IOException {
+        checkLineCharset(charset);
+        LoopTask<?> t = beginRead("TcpConnection.readLine()");
+        try {
+            int len = nextLine(t);
+            if (len < 0) {
+                return null;
+            }
+            String line = new String(in.array(), in.arrayOffset() + in.position(), len, charset);
+            in.position(in.position() + len + lineEnd);
+            return line;
+        } finally {
+            endRead(t);
+        }
+    }
+
+    /**
+     * Reads a line as bytes: everything up to the next {@code \n} (a {@code \r} right before it is
+     * dropped too), without its end, for protocols whose lines are not text in one charset. The
+     * last line of the stream may have no end.
+     *
+     * @return the line's bytes, or {@code null} at the end of the stream
+     * @throws IOException if a line is longer than {@link #MAX_LINE} bytes
+     * @throws IllegalStateException if another task is reading the connection, or the connection
+     *     belongs to another loop
+     */
+    @Suspendable
+    public byte[] readLineBytes() throws IOException {
+        LoopTask<?> t = beginRead("TcpConnection.readLineBytes()");
+        try {
+            int len = nextLine(t);
+            if (len < 0) {
+                return null;
+            }
+            int from = in.arrayOffset() + in.position();
+            byte[] line = Arrays.copyOfRange(in.array(), from, from + len);
+            in.position(in.position() + len + lineEnd);
+            return line;
+        } finally {
+            endRead(t);
+        }
+    }
+
+    private void checkLineCharset(Charset charset) {
+        Objects.requireNonNull(charset, "charset");
+        if (charset.equals(lineCharset)) {
+            return;
+        }
+        if (!charset.canEncode() || !Arrays.equals("\r\n".getBytes(charset), new byte[] {'\r', '\n'})) {
+            throw new IllegalArgumentException("readLine(" + charset + ") cannot find the ends of lines: " + charset
+                    + " does not write \\r and \\n as the single bytes 13 and 10; read bytes (read, readExactly)"
+                    + " and decode them with the charset instead");
+        }
+        lineCharset = charset;
+    }
+
+    /**
+     * Finds the next line in the buffer, reading more as needed: returns the length of its content,
+     * which starts at {@code in.position()}, with {@link #lineEnd} set to its terminator's length;
+     * or -1 at the end of the stream.
+     */
+    @Suspendable
+    private int nextLine(LoopTask<?> t) throws IOException {
+        int scanned = 0;
+        while (true) {
+            int start = in.position();
+            for (int i = start + scanned; i < in.limit(); i++) {
+                if (in.get(i) == '\n') {
+                    boolean cr = i > start && in.get(i - 1) == '\r';
+                    lineEnd = cr ? 2 : 1;
+                    return i - start - (cr ? 1 : 0);
+                }
+            }
+            scanned = in.remaining();
+            int n = eof ? -1 : fill(t);
+            if (n < 0) {
+                if (!in.hasRemaining()) {
+                    return -1;
+                }
+                lineEnd = 0;
+                return in.remaining();
+            }
+            pace(t, 0); // a line that takes many reads: let the others run when the budget is spent
+        }
+    }
+
+    /** Reads into {@code dst}: from the buffer if it holds bytes, else from the socket; -1 at the end. */
+    @Suspendable
+    private int readSome(LoopTask<?> t, ByteBuffer dst) throws IOException {
         if (!dst.hasRemaining()) {
             return 0;
         }
@@ -99,6 +325,8 @@ public final class TcpConnection implements AutoCloseable {
             if (n != 0) {
                 if (n < 0) {
                     eof = true;
+                } else {
+                    spend(t, n);
                 }
                 return n;
             }
@@ -106,63 +334,9 @@ public final class TcpConnection implements AutoCloseable {
         }
     }
 
-    /** As {@link #read(ByteBuffer)}, into {@code b[off..off+len)}. */
+    /** Reads more bytes into the buffer, growing it when full: how many, or -1 at the end of the stream. */
     @Suspendable
-    public int read(byte[] b, int off, int len) throws IOException {
-        return read(ByteBuffer.wrap(b, off, len));
-    }
-
-    /**
-     * Reads exactly {@code n} bytes.
-     *
-     * @throws EOFException if the stream ends first
-     */
-    @Suspendable
-    public byte[] readExactly(int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n);
-        while (b.hasRemaining()) {
-            if (read(b) < 0) {
-                throw new EOFException("the stream ended after " + b.position() + " of " + n + " bytes");
-            }
-        }
-        return b.array();
-    }
-
-    /**
-     * Reads a line of UTF-8 text ended by {@code \n} or {@code \r\n}, and returns it without its end.
-     * The last line of the stream may have no end.
-     *
-     * @return the line, or {@code null} at the end of the stream
-     * @throws IOException if a line is longer than {@link #MAX_LINE} bytes
-     */
-    @Suspendable
-    public String readLine() throws IOException {
-        int scanned = 0;
-        while (true) {
-            int start = in.position();
-            for (int i = start + scanned; i < in.limit(); i++) {
-                if (in.get(i) == '\n') {
-                    int end = i > start && in.get(i - 1) == '\r' ? i - 1 : i;
-                    String line = new String(in.array(), in.arrayOffset() + start, end - start, StandardCharsets.UTF_8);
-                    in.position(i + 1);
-                    return line;
-                }
-            }
-            scanned = in.remaining();
-            if (eof || !fill()) {
-                if (!in.hasRemaining()) {
-                    return null;
-                }
-                String last = new String(in.array(), in.arrayOffset() + in.position(), in.remaining(), StandardCharsets.UTF_8);
-                in.position(in.limit());
-                return last;
-            }
-        }
-    }
-
-    /** Reads more bytes into the buffer, growing it when full; {@code false} at the end of the stream. */
-    @Suspendable
-    private boolean fill() throws IOException {
+    private int fill(LoopTask<?> t) throws IOException {
         if (in.position() > 0) {
             in.compact().flip();
         }
@@ -182,10 +356,11 @@ public final class TcpConnection implements AutoCloseable {
                 int n = channel.read(in);
                 if (n < 0) {
                     eof = true;
-                    return false;
+                    return -1;
                 }
                 if (n > 0) {
-                    return true;
+                    spend(t, n);
+                    return n;
                 }
                 Async.readable(channel);
             }
@@ -195,27 +370,202 @@ public final class TcpConnection implements AutoCloseable {
         }
     }
 
-    /** Writes all of {@code src}, suspending while the socket's send buffer is full. */
+    /** The start of every read: the loop check, the budget, then the claim of the read side. */
     @Suspendable
-    public void write(ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            if (channel.write(src) == 0) {
-                Async.writable(channel);
+    private LoopTask<?> beginRead(String what) {
+        LoopTask<?> t = user(what);
+        if (t != null) {
+            pace(t, 1);
+            if (reader != null) {
+                throw new IllegalStateException("task " + t + " called " + what + " on " + this + " while task " + reader
+                        + " is reading it: two tasks cannot read one connection at once (which of them would get the"
+                        + " next bytes?); let one task do the reading and hand what it reads to the others");
             }
+            reader = t;
+        }
+        return t;
+    }
+
+    private void endRead(LoopTask<?> t) {
+        if (t != null) {
+            reader = null;
         }
     }
 
-    /** Writes all of {@code bytes}. */
+    // ---- writing ----------------------------------------------------------------------------------
+
+    /**
+     * Writes all of {@code src}, suspending while the socket's send buffer is full. Writes from
+     * several tasks go out whole and in the order they were called (FIFO); while another task's
+     * write is under way, this one waits for its turn (a cancellation point: cancelled there, it
+     * writes nothing).
+     *
+     * @throws IllegalStateException if the connection belongs to another loop
+     */
+    @Suspendable
+    public void write(ByteBuffer src) throws IOException {
+        LoopTask<?> t = user("TcpConnection.write()");
+        if (t == null) {
+            writeAll(null, src);
+            return;
+        }
+        pace(t, 1);
+        takeWriteTurn(t);
+        try {
+            writeAll(t, src);
+        } finally {
+            passWriteTurn();
+        }
+    }
+
+    /** Writes all of {@code bytes}, as {@link #write(ByteBuffer)}. */
     @Suspendable
     public void write(byte[] bytes) throws IOException {
         write(ByteBuffer.wrap(bytes));
     }
 
-    /** Writes {@code text} as UTF-8. */
+    /** Writes {@code text} as UTF-8, as {@link #write(ByteBuffer)}. */
     @Suspendable
     public void write(String text) throws IOException {
         write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Suspendable
+    private void writeAll(LoopTask<?> t, ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            int n = channel.write(src);
+            if (n == 0) {
+                Async.writable(channel);
+            } else if (t != null && src.hasRemaining()) {
+                pace(t, n >>> BYTES_PER_UNIT_SHIFT); // a long write: let the others run when the budget is spent
+            } else {
+                spend(t, n);
+            }
+        }
+    }
+
+    /** Takes the turn to write: at once if nobody writes, else after the tasks that asked before. */
+    @Suspendable
+    private void takeWriteTurn(LoopTask<?> t) {
+        if (writer == null) {
+            writer = t;
+            return;
+        }
+        if (writers == null) {
+            writers = new WaiterQueue<>();
+        }
+        try {
+            t.park(new WriteTurn(t));
+        } catch (RuntimeException | Error e) { // cancelled: after the turn was handed over, pass it on
+            if (writer == t) {
+                passWriteTurn();
+            }
+            throw e;
+        }
+    }
+
+    /** Ends the current turn: hands it to the oldest waiting task, if any. */
+    private void passWriteTurn() {
+        TurnNode next = writers == null ? null : writers.poll();
+        if (next == null) {
+            writer = null;
+            return;
+        }
+        writer = next.turn.task;
+        next.turn.task.wake(next.turn);
+    }
+
+    /** A task waiting for its turn to write. */
+    private final class WriteTurn extends Wait {
+        final TurnNode node = new TurnNode(this);
+
+        WriteTurn(LoopTask<?> task) {
+            super(task);
+        }
+
+        @Override
+        protected void arm() {
+            writers.add(node);
+        }
+
+        @Override
+        protected void abort() {
+            writers.remove(node);
+        }
+
+        @Override
+        public String describe() {
+            return "its turn to write to " + TcpConnection.this + " (after task " + writer + ")";
+        }
+    }
+
+    /** A waiting turn's place in {@link #writers}. */
+    private static final class TurnNode extends WaiterQueue.Node {
+        final WriteTurn turn;
+
+        TurnNode(WriteTurn turn) {
+            this.turn = turn;
+        }
+    }
+
+    // ---- loops and budget -------------------------------------------------------------------------
+
+    /**
+     * The task calling {@code what}, or {@code null} in plain code; binds the connection to the
+     * task's loop on first use, and refuses a task of another loop (or plain code once bound).
+     */
+    private LoopTask<?> user(String what) {
+        LoopTask<?> t = LoopTask.current(what);
+        EventLoop o = owner;
+        if (t == null) {
+            if (o != null && !(o.isClosed() && OWNER.compareAndSet(this, o, null))) {
+                throw new IllegalStateException(what + " was called on " + this + " by thread " + Thread.currentThread().getName()
+                        + ", which runs no event loop, but the connection belongs to " + o.name()
+                        + ": use it from a task of that loop (" + o.name() + ".spawn(...))");
+            }
+            return null;
+        }
+        EventLoop mine = t.host().loop();
+        if (o != mine && (o = bind(o, mine)) != mine) {
+            throw new IllegalStateException("task " + t + " called " + what + " on " + this + ", which belongs to "
+                    + o.name() + " (the loop of its first user), not to " + mine.name() + ": a connection's reads and"
+                    + " writes run in tasks of one loop; do them in a task of " + o.name() + " (" + o.name()
+                    + ".spawn(...)), or hand the data over to one");
+        }
+        return t;
+    }
+
+    /**
+     * Makes {@code mine} the owner if the connection has none (or its owner has ended); returns the
+     * owner then, {@code mine} or the loop that keeps it.
+     */
+    private EventLoop bind(EventLoop seen, EventLoop mine) {
+        EventLoop o = seen;
+        while (o == null || o.isClosed()) {
+            if (OWNER.compareAndSet(this, o, mine)) {
+                return mine;
+            }
+            o = owner;
+        }
+        return o;
+    }
+
+    /** Spends the budget for {@code bytes} moved; the next operation yields if it is spent. */
+    private static void spend(LoopTask<?> t, int bytes) {
+        if (t != null) {
+            t.spendBudget(bytes >>> BYTES_PER_UNIT_SHIFT);
+        }
+    }
+
+    /** Spends {@code units} of the budget, and yields if it is spent: every other ready task runs once. */
+    @Suspendable
+    private static void pace(LoopTask<?> t, int units) {
+        if (t != null && t.spendBudget(units)) {
+            t.yieldNow();
+        }
+    }
+
+    // ---- the rest ---------------------------------------------------------------------------------
 
     /** Ends the output side: the peer reads the end of the stream; reading goes on. */
     public void shutdownOutput() throws IOException {
@@ -239,7 +589,10 @@ public final class TcpConnection implements AutoCloseable {
         return channel;
     }
 
-    /** Closes the connection; bytes still buffered for reading are dropped. */
+    /**
+     * Closes the connection, from any task or thread; bytes still buffered for reading are dropped.
+     * A task waiting on the connection then gets {@link java.nio.channels.ClosedChannelException}.
+     */
     @Override
     public void close() throws IOException {
         channel.close();

@@ -108,6 +108,7 @@ public final class TcpServer implements AutoCloseable {
                 }
                 throw e;
             }
+            SocketAddress remote = remoteAddressOf(conn); // now: once the connection is closed, it is gone
             Task<Void> t = Async.spawn(() -> {
                 try (conn) {
                     handler.handle(conn);
@@ -117,9 +118,19 @@ public final class TcpServer implements AutoCloseable {
             t.whenDone(ended -> {
                 Throwable failure = failureOf(ended);
                 if (failure != null) {
-                    LOG.log(System.Logger.Level.WARNING, "the handler of " + conn + " failed", failure);
+                    LOG.log(System.Logger.Level.WARNING, "the handler of the connection from "
+                            + (remote != null ? remote : "a peer whose address is unknown") + " (task " + ended + ") failed", failure);
                 }
             });
+        }
+    }
+
+    /** The peer's address, or {@code null} if it cannot be known (the peer is gone already). */
+    private static SocketAddress remoteAddressOf(TcpConnection conn) {
+        try {
+            return conn.remoteAddress();
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.bobbin.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,47 @@ class AgentProcessTest {
         Result r = java(List.of("-cp", System.getProperty("java.class.path"), LateAttachMain.class.getName()));
         assertEquals(0, r.exit, r.err);
         assertTrue(r.out.contains("late attach: value=42 suspensions=1"), r.out + r.err);
+    }
+
+    @Test
+    @Timeout(120)
+    void withoutTheAgentTheFaultSaysTheAgentIsNotLoadedAndHowToStartIt() throws Exception {
+        Result r = java(List.of("-cp", System.getProperty("java.class.path"), NoAgentMain.class.getName()));
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.out.contains("agent property: null"), r.out);
+        String[] lines = r.out.split("\\R");
+        String bare = lineStarting(lines, "continuation: ");
+        assertTrue(bare.startsWith("continuation: Cannot suspend: the Bobbin agent is not loaded in this JVM, so no method is"
+                + " instrumented for suspension (the frame at fault is io.bobbin.core.NoAgentMain.countTo (NoAgentMain.java:"),
+                bare);
+        assertTrue(bare.contains("Start the JVM with -javaagent:/path/to/bobbin-agent.jar"), bare);
+        assertTrue(bare.contains("instrument the classes ahead of time"), bare);
+        assertFalse(bare.contains("mark it @Suspendable") || bare.contains("Mark "), bare); // it is marked: the agent is missing
+        String loop = lineStarting(lines, "loop: ");
+        assertTrue(loop.startsWith("loop: Cannot suspend: the Bobbin agent is not loaded in this JVM"), loop);
+        assertTrue(loop.contains("Start the JVM with -javaagent:/path/to/bobbin-agent.jar"), loop);
+    }
+
+    @Test
+    @Timeout(120)
+    void aMarkedClassLoadedBeforeALateAgentThatCouldNotRetransformIsNamedAsNotInstrumented() throws Exception {
+        Result r = java(List.of("-cp", System.getProperty("java.class.path"), NotRetransformedMain.class.getName()));
+        assertEquals(0, r.exit, r.err);
+        String late = lineStarting(r.out.split("\\R"), "late attach: ");
+        assertTrue(late.startsWith("late attach: Cannot suspend: the frame at fault is io.bobbin.core.LoadedEarly.work"
+                + " (LoadedEarly.java:"), late);
+        assertTrue(late.contains("which is marked @Suspendable but was not instrumented"), late);
+        assertTrue(late.contains("the class was loaded before the agent started and was not retransformed"), late);
+        assertTrue(late.contains("Start the agent with the JVM (-javaagent:/path/to/bobbin-agent.jar)"), late);
+    }
+
+    private static String lineStarting(String[] lines, String prefix) {
+        for (String l : lines) {
+            if (l.startsWith(prefix)) {
+                return l;
+            }
+        }
+        throw new AssertionError("no line starting with '" + prefix + "' in " + String.join("\n", lines));
     }
 
     @Test

@@ -39,6 +39,8 @@ class FaultsTest {
         assertTrue(o.value.startsWith("[1] "), o.value); // forEach stopped at once: nothing ran on
         assertTrue(o.value.contains("io.bobbin.core.FaultsTest.lambda$throughForEach$"), o.value);
         assertTrue(o.value.contains("not instrumented"), o.value);
+        assertTrue(o.value.contains("the frame at fault is io.bobbin.core.FaultsTest.lambda$throughForEach$"), o.value);
+        assertTrue(o.value.contains("use a plain for loop instead of forEach or a stream"), o.value);
     }
 
     @Suspendable
@@ -67,6 +69,8 @@ class FaultsTest {
         assertEquals(0, o.suspensions);
         assertTrue(o.value.contains("io.bobbin.core.FaultsTest.suspendableTarget was called by"), o.value);
         assertTrue(o.value.contains("java.lang.reflect.Method.invoke"), o.value);
+        assertTrue(o.value.contains("the frame at fault is java.lang.reflect.Method.invoke"), o.value);
+        assertTrue(o.value.contains("io.bobbin.SuspendableInvoker.invoke(method, target, args...)"), o.value);
         assertEquals(List.of("target before"), trace);
     }
 
@@ -94,6 +98,8 @@ class FaultsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, c::resume);
         assertTrue(c.isDone());
         assertTrue(e.getMessage().contains("io.bobbin.core.FaultsTest.underMonitor holds a monitor"), e.getMessage());
+        assertTrue(e.getMessage().contains("the frame at fault is io.bobbin.core.FaultsTest.underMonitor (FaultsTest.java:"),
+                e.getMessage());
         assertEquals(List.of("in lock"), trace);
         assertFalse(Thread.holdsLock(LOCK));
         assertMonitorFree(LOCK);
@@ -152,6 +158,14 @@ class FaultsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, c::resume);
         assertTrue(e.getMessage().contains("suspendableTarget was called by io.bobbin.core.FaultsTest.plainCaller"),
                 e.getMessage());
+        assertTrue(e.getMessage().startsWith("Cannot suspend: the frame at fault is io.bobbin.core.FaultsTest.plainCaller"
+                + " (FaultsTest.java:"), e.getMessage());
+        assertTrue(e.getMessage().contains("Mark io.bobbin.core.FaultsTest.plainCaller @Suspendable"), e.getMessage());
+        // the frames around it follow, the one at fault marked: not a chain whose last frame reads as the culprit
+        assertTrue(e.getMessage().contains("Frames, innermost first: io.bobbin.core.FaultsTest.suspendableTarget (FaultsTest.java:"),
+                e.getMessage());
+        assertTrue(e.getMessage().matches(".*\\) <- io\\.bobbin\\.core\\.FaultsTest\\.plainCaller \\(FaultsTest\\.java:\\d+\\)"
+                + " \\[at fault\\] <- .*"), e.getMessage());
     }
 
     static final class InitializedWhileArmed {
@@ -181,6 +195,9 @@ class FaultsTest {
         assertEquals(0, o.suspensions);
         assertTrue(InitializedWhileArmed.refused.contains("InitializedWhileArmed.compute was called by"
                 + " io.bobbin.core.FaultsTest$InitializedWhileArmed.<clinit>"), InitializedWhileArmed.refused);
+        assertTrue(InitializedWhileArmed.refused.contains(
+                "the frame at fault is io.bobbin.core.FaultsTest$InitializedWhileArmed.<clinit>"), InitializedWhileArmed.refused);
+        assertTrue(InitializedWhileArmed.refused.contains("A static initializer cannot suspend"), InitializedWhileArmed.refused);
     }
 
     public interface Bag {
@@ -221,5 +238,106 @@ class FaultsTest {
         assertEquals(List.of("b"), bag.items);
         assertEquals(0, o.suspensions);
         assertTrue(bag.refused.contains("JdkBag.iterator was called by java.util.AbstractCollection.retainAll"), bag.refused);
+        assertTrue(bag.refused.contains("the frame at fault is java.util.AbstractCollection.retainAll"), bag.refused);
+        assertTrue(bag.refused.contains("a JDK method, which is not instrumented"), bag.refused);
+        assertTrue(bag.refused.contains("override it in your class"), bag.refused);
+    }
+
+    /** Its constructor calls a suspendable method that suspends. */
+    static final class Built {
+        final String refused;
+
+        Built() {
+            String r = null;
+            try {
+                suspendableTarget();
+            } catch (IllegalStateException e) {
+                r = e.getMessage();
+            }
+            refused = r;
+        }
+    }
+
+    @Suspendable
+    static String buildIt() {
+        return new Built().refused;
+    }
+
+    @Test
+    void aConstructorCannotSuspendAndTheMessageSaysSo() {
+        trace.clear();
+        Drive.Outcome<String> o = Drive.run(FaultsTest::buildIt);
+        assertEquals(0, o.suspensions);
+        assertTrue(o.value.startsWith("Cannot suspend: the frame at fault is io.bobbin.core.FaultsTest$Built.<init>"
+                + " (FaultsTest.java:"), o.value);
+        assertTrue(o.value.contains("a constructor, which is not instrumented"), o.value);
+        assertTrue(o.value.contains("A constructor cannot suspend: make the call that suspends before it"), o.value);
+    }
+
+    @Suspendable
+    static String throughAStream() {
+        try {
+            return java.util.stream.Stream.of(1, 2).map(i -> {
+                Continuation.suspend();
+                return "not reached";
+            }).findFirst().orElse("empty");
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void aLambdaRunByAStreamIsAtFaultAndThePlainLoopIsTheFix() {
+        Drive.Outcome<String> o = Drive.run(FaultsTest::throughAStream);
+        assertEquals(0, o.suspensions);
+        assertTrue(o.value.startsWith("Cannot suspend: the frame at fault is io.bobbin.core.FaultsTest.lambda$throughAStream$"),
+                o.value);
+        assertTrue(o.value.contains("the body of a lambda, which is not instrumented"), o.value);
+        assertTrue(o.value.contains("The lambda is run by java.util.stream."), o.value);
+        assertTrue(o.value.contains("use a plain for loop instead of forEach or a stream"), o.value);
+    }
+
+    /** Suspendable by its mark, but called through Runnable.run, which is not. */
+    static final class MarkedRunnable implements Runnable {
+        @Override
+        @Suspendable
+        public void run() {
+            suspendableTarget();
+        }
+    }
+
+    @Suspendable
+    static String throughAPlainInterface() {
+        Runnable r = new MarkedRunnable();
+        try {
+            r.run();
+            return "not reached";
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void anInstrumentedCallerCallingThroughAPlainInterfaceIsAtFault() {
+        trace.clear();
+        Drive.Outcome<String> o = Drive.run(FaultsTest::throughAPlainInterface);
+        assertEquals(0, o.suspensions);
+        assertTrue(o.value.startsWith("Cannot suspend: the frame at fault is io.bobbin.core.FaultsTest.throughAPlainInterface"
+                + " (FaultsTest.java:"), o.value);
+        assertTrue(o.value.contains("which is instrumented, but its call to io.bobbin.core.FaultsTest$MarkedRunnable.run"
+                + " is not a suspension point"), o.value);
+        assertTrue(o.value.contains("an interface or superclass method not marked @Suspendable"), o.value);
+    }
+
+    @Test
+    void aMarkedMethodTheAgentLeftAloneIsNamedAsMarkedButNotInstrumented() {
+        trace.clear();
+        Drive.Outcome<String> o = Drive.run(LeftAlone::viaMarked);
+        assertEquals(0, o.suspensions);
+        assertTrue(o.value.startsWith("Cannot suspend: the frame at fault is io.bobbin.core.LeftAlone.marked (LeftAlone.java:"),
+                o.value);
+        assertTrue(o.value.contains("which is marked @Suspendable but was not instrumented"), o.value);
+        assertTrue(o.value.contains("The agent did not transform its class io.bobbin.core.LeftAlone: the class was loaded"
+                + " before the agent started and was not retransformed, or the agent left it as it was"), o.value);
     }
 }

@@ -113,7 +113,7 @@ class SubmissionTest {
             List<Task<Integer>> joiners = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Task<Integer> t = targets.get(i);
-                joiners.add(b.spawn(t::join));
+                joiners.add(b.spawn(() -> t.join())); // a lambda: t::join fits both spawn overloads (join is overloaded)
             }
             long sum = 0;
             for (int i = 0; i < n; i++) {

@@ -165,7 +165,7 @@ class TcpTest {
             try (TcpServer server = TcpServer.bind(LOOPBACK_ANY_PORT)) {
                 server.start(conn -> Async.sleep(Duration.ofSeconds(30)));
                 TcpConnection c = TcpConnection.connect(server.localAddress());
-                Task<String> reader = Async.spawn(c::readLine);
+                Task<String> reader = Async.spawn(() -> c.readLine()); // c::readLine would fit both spawn overloads
                 Async.sleep(Duration.ofMillis(20));
                 c.close();
                 try {
@@ -201,6 +201,51 @@ class TcpTest {
             }
             return null;
         });
+    }
+
+    @Test
+    void aHandlersFailureIsLoggedWithTheAddressOfItsPeer() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.bobbin.net.TcpServer");
+        List<java.util.logging.LogRecord> records = new ArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        jul.addHandler(h);
+        try {
+            EventLoop.run(() -> {
+                try (TcpServer server = TcpServer.bind(LOOPBACK_ANY_PORT)) {
+                    server.start(conn -> {
+                        conn.readLine();
+                        conn.close(); // the connection is gone by the time the failure is logged
+                        throw new IllegalStateException("handler failure (expected in this test)");
+                    });
+                    try (TcpConnection c = TcpConnection.connect(server.localAddress())) {
+                        c.write("fail\n");
+                        assertNull(c.readLine());
+                        synchronized (h) {
+                            assertEquals(1, records.size());
+                            java.util.logging.LogRecord r = records.get(0);
+                            assertEquals(java.util.logging.Level.WARNING, r.getLevel());
+                            assertTrue(r.getMessage().startsWith("the handler of the connection from " + c.localAddress()
+                                    + " (task "), r.getMessage());
+                            assertTrue(r.getMessage().endsWith(") failed"), r.getMessage());
+                            assertEquals("handler failure (expected in this test)", r.getThrown().getMessage());
+                        }
+                    }
+                }
+            });
+        } finally {
+            jul.removeHandler(h);
+        }
     }
 
     @Test

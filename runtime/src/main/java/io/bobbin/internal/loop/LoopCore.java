@@ -174,7 +174,12 @@ public final class LoopCore implements TaskHost {
 
     /** A new task of this loop, not started yet. */
     public <T> LoopTask<T> newTask(SuspendableCallable<T> body) {
-        return new LoopTask<>(this, taskIds.incrementAndGet(), body);
+        return newTask(null, body);
+    }
+
+    /** A new task of this loop with a name (or {@code null}), not started yet. */
+    public <T> LoopTask<T> newTask(String name, SuspendableCallable<T> body) {
+        return new LoopTask<>(this, taskIds.incrementAndGet(), name, body);
     }
 
     /**
@@ -183,7 +188,12 @@ public final class LoopCore implements TaskHost {
      * @throws RejectedExecutionException if the loop has ended
      */
     public <T> LoopTask<T> spawn(SuspendableCallable<T> body) {
-        LoopTask<T> task = newTask(body);
+        return spawn(null, body);
+    }
+
+    /** As {@link #spawn(SuspendableCallable)}, for a task with a name (or {@code null}). */
+    public <T> LoopTask<T> spawn(String name, SuspendableCallable<T> body) {
+        LoopTask<T> task = newTask(name, body);
         if (inHostThread()) {
             start(task);
         } else if (!inbox.post(new SpawnAction(task))) {

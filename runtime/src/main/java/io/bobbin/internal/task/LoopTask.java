@@ -56,8 +56,16 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
     static final int DONE = 4;
     private static final String[] STATE_NAMES = {"new", "ready", "running", "waiting", "done"};
 
+    /**
+     * How many units of work (I/O operations, and bytes by the 8 KiB) a task may do in one step
+     * without a real suspension before the next operation yields: Tokio's budget, 128.
+     */
+    public static final int BUDGET = 128;
+
     final TaskHost host;
     private final long id;
+    /** The name given at spawn, or {@code null}; shown by {@link #toString()}. */
+    private final String name;
     private final Continuation continuation;
     private final SuspendableCallable<T> body;
 
@@ -67,6 +75,8 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
     /** The innermost cancel scope opened in the task, or {@code null}; the task itself is the root. */
     CancelScope scope;
     private boolean cancelDelivered;
+    /** What is left of the cooperative budget of this step; see {@link #spendBudget(int)}. */
+    private int budget;
     private T bodyResult;
     private Throwable bodyFailure;
 
@@ -81,8 +91,14 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
     private List<Consumer<? super Task<T>>> callbacks;
 
     public LoopTask(TaskHost host, long id, SuspendableCallable<T> body) {
+        this(host, id, null, body);
+    }
+
+    /** A task with a name (or {@code null}), shown by {@link #toString()}: in logs, messages and dumps. */
+    public LoopTask(TaskHost host, long id, String name, SuspendableCallable<T> body) {
         this.host = host;
         this.id = id;
+        this.name = name;
         this.body = body;
         this.continuation = new Continuation(() -> runBody());
         ContinuationAccess.attach(continuation, this);
@@ -148,6 +164,7 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
             return;
         }
         state = RUNNING;
+        budget = BUDGET;
         try {
             continuation.resume();
         } catch (Throwable e) {
@@ -193,6 +210,22 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
             throw e;
         }
         Continuation.suspend(); // the resume hook runs the checkpoint on the way back
+    }
+
+    /**
+     * Spends {@code units} of the task's cooperative budget and tells whether it has run out. Each
+     * step starts with {@link #BUDGET} units (so every real suspension, which ends a step, resets
+     * it). Code that can go on for long without suspending, because its I/O is always ready (a
+     * socket that keeps receiving), spends from it for each operation, and calls
+     * {@link #yieldNow()} once this returns {@code true}, so that one busy task cannot hold its
+     * loop's thread: the yield starts a new step, with a full budget, after every other ready task
+     * has run once. In the task (host thread).
+     *
+     * @param units how much the work costs (at least 0)
+     * @return {@code true} when the budget of this step is spent
+     */
+    public boolean spendBudget(int units) {
+        return (budget -= units) <= 0;
     }
 
     /** Lets every other ready task run once: a suspension point without a wait. In the task. */
@@ -510,8 +543,15 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
         return wait;
     }
 
+    /** The name given at spawn, or {@code null}. From any thread. */
+    public String name() {
+        return name;
+    }
+
+    /** {@code <loop>/task-<n>}, followed by the task's name in parentheses when it has one. */
     @Override
     public String toString() {
-        return host.name() + "/task-" + id;
+        String s = host.name() + "/task-" + id;
+        return name == null ? s : s + " (" + name + ")";
     }
 }
