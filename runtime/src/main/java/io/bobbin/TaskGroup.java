@@ -5,7 +5,7 @@ import io.bobbin.internal.task.LoopTask;
 import io.bobbin.internal.task.Wait;
 import io.bobbin.internal.util.Exceptions;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -68,7 +68,7 @@ public final class TaskGroup {
     private volatile boolean cancelled;
 
     // ---- guarded by this ----
-    private final Set<LoopTask<?>> live = new HashSet<>();
+    private final Set<LoopTask<?>> live = new LinkedHashSet<>(); // spawn order: cancelled in that order
     /** Failures, and the outer cancellation if one reached {@code open}, in the order they came. */
     private final List<Throwable> errors = new ArrayList<>(1);
     /** {@code open} has returned, or is about to: no more children. */

@@ -106,7 +106,9 @@ class ChannelRaceTest {
                             return null;
                         }));
                     }
-                    int waitFor = rnd.nextInt(tasks.size() + 1); // some batches are cancelled before all have started
+                    // half the batches wait until every task has started (their hand-overs race with the
+                    // cancellations); the others are cancelled while some have not started yet
+                    int waitFor = rnd.nextBoolean() ? tasks.size() : rnd.nextInt(tasks.size() + 1);
                     while (started.get() < waitFor) {
                         Thread.onSpinWait();
                     }
@@ -143,9 +145,8 @@ class ChannelRaceTest {
                 assertEquals(0, ch.waitingSenders(), ch.toString());
                 assertEquals(0, ch.waitingReceivers(), ch.toString());
                 assertTrue(cancelled > 1000, "the race was run: " + cancelled + " early cancellations");
-                assertTrue(neverRan < n / 2, ch + ": most senders ran, " + neverRan + " did not");
                 assertTrue(ledger.delivered.cardinality() > 100, ch + ": some values went through, "
-                        + ledger.delivered.cardinality());
+                        + ledger.delivered.cardinality() + " (" + neverRan + " senders cancelled before they started)");
             }
         }
     }
@@ -299,9 +300,9 @@ class ChannelRaceTest {
                 ledger.check(n, ch + " under timeouts");
                 assertEquals(0, ch.waitingSenders());
                 assertEquals(0, ch.waitingReceivers());
-                assertTrue(timedOut[1] > 0, ch + ": some receives timed out");
+                assertTrue(timedOut[0] + timedOut[1] > 0, ch + ": some waits timed out");
                 if (kind == KINDS.get(0)) {
-                    assertTrue(timedOut[0] > 0, ch + ": some sends timed out");
+                    assertTrue(timedOut[0] > 0 && timedOut[1] > 0, ch + ": some sends and some receives timed out");
                 }
             }
         }

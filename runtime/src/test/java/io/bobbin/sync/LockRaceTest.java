@@ -93,7 +93,7 @@ class LockRaceTest {
         AtomicInteger overlap = new AtomicInteger();
         SplittableRandom rnd = new SplittableRandom(5);
         try (EventLoop a = EventLoop.start(); EventLoop b = EventLoop.start()) {
-            for (int round = 0; round < 300; round++) {
+            for (int round = 0; round < 150; round++) {
                 List<Task<Object>> tasks = new ArrayList<>();
                 for (int k = 0; k < 8; k++) {
                     long limit = rnd.nextInt(150_000);
