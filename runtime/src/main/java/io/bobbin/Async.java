@@ -1,14 +1,20 @@
 package io.bobbin;
 
+import io.bobbin.internal.sync.TaskEnds;
 import io.bobbin.internal.task.CancelScope;
 import io.bobbin.internal.task.CompletionWait;
 import io.bobbin.internal.task.LoopTask;
 import io.bobbin.internal.task.PlainCode;
 import io.bobbin.internal.time.Clock;
+import io.bobbin.internal.util.Exceptions;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -255,6 +261,218 @@ public final class Async {
             throw e;
         } finally {
             scope.close();
+        }
+    }
+
+    /**
+     * Waits until every one of {@code tasks} has ended and returns their results in the collection's
+     * order. As soon as one of them fails (a cancelled task included), throws that task's exception as
+     * it is; the others go on. An empty collection gives an empty list. The tasks may belong to any
+     * loops. In plain code the thread blocks.
+     *
+     * @throws NullPointerException if {@code tasks} or one of them is {@code null}
+     * @throws IllegalStateException if it would wait on a loop's thread outside a task, or inside a
+     *     generator or bare continuation nested in a task
+     * @throws CancellationException if the calling task is cancelled or times out while it waits (the
+     *     tasks go on)
+     */
+    @Suspendable
+    public static <T> List<T> joinAll(Collection<? extends Task<? extends T>> tasks) throws Exception {
+        Task<?>[] all = taskArray(tasks, "Async.joinAll()");
+        Task<?>[] pending = new Task<?>[all.length];
+        Task<?> failed = null;
+        int n = 0;
+        for (Task<?> t : all) {
+            if (!t.isDone()) {
+                pending[n++] = t;
+            } else if (failed == null && TaskEnds.failed(t)) {
+                failed = t;
+            }
+        }
+        if (failed == null && n > 0) {
+            failed = TaskEnds.allUnlessOneFails(Arrays.copyOf(pending, n), "Async.joinAll()");
+        }
+        if (failed != null) {
+            throw Exceptions.rethrowable(failed.exceptionNow());
+        }
+        List<T> results = new ArrayList<>(all.length);
+        for (Task<?> t : all) {
+            @SuppressWarnings("unchecked")
+            T v = (T) t.resultNow();
+            results.add(v);
+        }
+        return results;
+    }
+
+    /**
+     * Waits until at least one of {@code tasks} has ended (in any way) and returns it: one that had
+     * ended already (the first in the collection's order), or else the first to end. Cancels nothing.
+     * In plain code the thread blocks.
+     *
+     * @throws IllegalArgumentException if {@code tasks} is empty
+     * @throws NullPointerException if {@code tasks} or one of them is {@code null}
+     * @throws IllegalStateException if it would wait on a loop's thread outside a task, or inside a
+     *     generator or bare continuation nested in a task
+     * @throws CancellationException if the calling task is cancelled or times out while it waits
+     */
+    @Suspendable
+    public static <T> Task<T> firstDone(Collection<? extends Task<T>> tasks) {
+        Task<?>[] all = taskArray(tasks, "Async.firstDone()");
+        if (all.length == 0) {
+            throw new IllegalArgumentException("Async.firstDone(): the collection of tasks is empty;"
+                    + " pass at least one task to wait for");
+        }
+        for (Task<?> t : all) {
+            if (t.isDone()) {
+                @SuppressWarnings("unchecked")
+                Task<T> done = (Task<T>) t;
+                return done;
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Task<T> first = (Task<T>) TaskEnds.first(all, "Async.firstDone()");
+        return first;
+    }
+
+    private static Task<?>[] taskArray(Collection<? extends Task<?>> tasks, String what) {
+        Objects.requireNonNull(tasks, "tasks");
+        Task<?>[] all = tasks.toArray(new Task<?>[0]);
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == null) {
+                throw new NullPointerException(what + ": the task at index " + i + " of the collection is null");
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Runs each body as a task of the current loop and returns the first result to succeed; then
+     * cancels the others and returns only after they have ended. If every body fails, throws the first
+     * failure (in time) with the others added with {@link Throwable#addSuppressed}. If the calling task
+     * is cancelled meanwhile, every body is cancelled and, once they have ended, the
+     * {@link CancellationException} comes out. In plain code the bodies run on a private loop for the
+     * length of the call.
+     *
+     * @throws IllegalArgumentException if there are no bodies
+     * @throws NullPointerException if {@code bodies} or one of them is {@code null}
+     */
+    @SafeVarargs
+    @Suspendable
+    public static <T> T race(SuspendableCallable<? extends T>... bodies) throws Exception {
+        Objects.requireNonNull(bodies, "bodies");
+        if (bodies.length == 0) {
+            throw new IllegalArgumentException("Async.race(): no bodies to race; pass at least one");
+        }
+        for (int i = 0; i < bodies.length; i++) {
+            if (bodies[i] == null) {
+                throw new NullPointerException("Async.race(): body " + i + " is null");
+            }
+        }
+        LoopTask<?> t = LoopTask.current("Async.race()");
+        if (t == null) {
+            return EventLoop.run(() -> race(bodies));
+        }
+        Race<T> race = new Race<>();
+        TaskGroup.open(group -> {
+            for (SuspendableCallable<? extends T> body : bodies) {
+                group.spawn(() -> race.run(group, body));
+            }
+            return null;
+        });
+        return race.outcome();
+    }
+
+    /** The state of one {@link #race}: its loop's thread only. */
+    private static final class Race<T> {
+        private boolean won;
+        private T value;
+        private final List<Throwable> failures = new ArrayList<>();
+
+        /** One contender, as a child of the race's group: the first success cancels the group. */
+        @Suspendable
+        Object run(TaskGroup group, SuspendableCallable<? extends T> body) {
+            T v;
+            try {
+                v = body.call();
+            } catch (CancellationException e) {
+                if (group.isCancelled()) {
+                    throw e; // lost the race (or the race was cancelled): not a failure
+                }
+                failures.add(e);
+                return null;
+            } catch (Throwable e) {
+                failures.add(e);
+                return null;
+            }
+            if (!won) {
+                won = true;
+                value = v;
+                group.cancel();
+            }
+            return null;
+        }
+
+        T outcome() throws Exception {
+            if (won) {
+                return value;
+            }
+            Throwable first = failures.get(0);
+            for (int i = 1; i < failures.size(); i++) {
+                if (failures.get(i) != first) {
+                    first.addSuppressed(failures.get(i));
+                }
+            }
+            throw Exceptions.rethrowable(first);
+        }
+    }
+
+    /**
+     * {@link #withTimeout} that returns {@code null} instead of throwing {@link TimeoutException} when
+     * its own limit expires. Everything else is as {@code withTimeout}: an outer timeout or a
+     * cancellation passes through as {@link CancellationException}, and a body that swallows the
+     * cancellation and returns has its value returned.
+     */
+    @Suspendable
+    public static <T> T withTimeoutOrNull(Duration limit, SuspendableCallable<T> body) throws Exception {
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(body, "body");
+        LoopTask<?> t = LoopTask.current("Async.withTimeoutOrNull()");
+        if (t == null) {
+            return EventLoop.run(() -> withTimeoutOrNull(limit, body));
+        }
+        CancelScope scope = CancelScope.open(t, "withTimeoutOrNull(" + limit + ") expired");
+        try {
+            scope.cancelAt(Clock.deadline(t.host().now(), Clock.saturatedNanos(limit)));
+            return body.call();
+        } catch (CancellationException e) {
+            if (scope.caused(e)) {
+                return null;
+            }
+            throw e;
+        } finally {
+            scope.close();
+        }
+    }
+
+    /**
+     * Runs {@code body} in the calling task, protected: a cancellation or timeout requested while it
+     * runs is held back and delivered at the task's first suspension point after {@code body} ends.
+     * {@code body}'s own waits are not cancellation points for it (a {@code withTimeout} inside it
+     * still works). Use it for clean-up that must finish, such as a {@code finally} that sends a
+     * goodbye. In plain code the body runs on a private loop for the length of the call.
+     */
+    @Suspendable
+    public static <T> T shielded(SuspendableCallable<T> body) throws Exception {
+        Objects.requireNonNull(body, "body");
+        LoopTask<?> t = LoopTask.current("Async.shielded()");
+        if (t == null) {
+            return EventLoop.run(() -> shielded(body));
+        }
+        CancelScope shield = CancelScope.openShield(t, "shielded");
+        try {
+            return body.call();
+        } finally {
+            shield.close();
         }
     }
 }

@@ -111,4 +111,22 @@ public final class CancelScope {
     public String toString() {
         return what + (cancelled ? " (cancelled)" : "");
     }
+
+    /**
+     * Whether a cancellation from outside this scope is in effect and can reach it: that of a scope
+     * enclosing this one, or the task's own (asked for), unless a shielding scope stands in between.
+     * Task groups tell with it an outer cancellation passing through their body from a failure of
+     * the body's own.
+     */
+    public boolean isCancelledOutside() {
+        for (CancelScope s = outer; s != null; s = s.outer) {
+            if (s.cancelled) {
+                return true;
+            }
+            if (s.shield) {
+                return false;
+            }
+        }
+        return task.isCancelRequested();
+    }
 }

@@ -554,4 +554,52 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
         String s = host.name() + "/task-" + id;
         return name == null ? s : s + " (" + name + ")";
     }
+
+    // ---- for coordination primitives and task groups ---------------------------------------------
+
+    /**
+     * Hands back a cancellation that {@code e} delivered, for a wait that had completed after all (a
+     * lock, a permit or a value was granted to the task before the cancellation could withdraw it):
+     * the wait's outcome is kept, and the task's next {@linkplain #checkpoint() checkpoint} delivers
+     * the cancellation again (as a new exception). Call it in the task, right after {@code e} came out
+     * of {@link #park(Wait)}, instead of throwing {@code e}.
+     */
+    public void deliverAgainLater(CancellationException e) {
+        for (CancelScope s = scope; s != null; s = s.outer) {
+            if (s.delivered == e) {
+                s.delivered = null;
+                return;
+            }
+        }
+        if (cancelRequested) {
+            cancelDelivered = false; // it was the task's own cancellation
+        }
+    }
+
+    /** Whether someone asked for this task to be cancelled ({@link #cancel()}, or the loop's shutdown). Any thread. */
+    public boolean isCancelRequested() {
+        return cancelRequested;
+    }
+
+    /**
+     * Adds {@code c}, to run on the task's loop thread as the task ends; {@code false} (and nothing
+     * added) if it has ended already. Unlike {@link #whenDone} this does not count as asking for the
+     * outcome, and the callback can be taken back with {@link #removeOnEnd}. Any thread.
+     */
+    public boolean onEnd(Consumer<? super Task<T>> c) {
+        return addCallback(c);
+    }
+
+    /** Takes back a callback added with {@link #onEnd} that has not run; nothing happens otherwise. Any thread. */
+    public void removeOnEnd(Consumer<?> c) {
+        removeCallback(c);
+    }
+
+    /**
+     * Whether the task has ended by an exception (a cancellation included). Unlike
+     * {@link #exceptionNow()} this does not count as asking for the outcome. Any thread.
+     */
+    public synchronized boolean endedByException() {
+        return done && failure != null;
+    }
 }
