@@ -76,8 +76,8 @@ final class Member implements GroupFeed {
     @Override
     public int feed(boolean idle) {
         if (!idle) {
-            parked = false;
-            return takeIn(this, BATCH);
+            awake();
+            return queued.get() > 0 ? takeIn(this, BATCH) : 0;
         }
         parked = true; // first: a task queued after the looks below wakes this loop
         int n = takeIn(this, BATCH);
@@ -92,7 +92,9 @@ final class Member implements GroupFeed {
 
     @Override
     public void awake() {
-        parked = false;
+        if (parked) { // a volatile write (a fence) only when it changes: this runs every turn
+            parked = false;
+        }
     }
 
     /** Takes over half (at most a batch) of the longest sibling queue; returns how many. Loop thread. */

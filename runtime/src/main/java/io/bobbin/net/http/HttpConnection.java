@@ -44,17 +44,24 @@ final class HttpConnection {
 
     private final HttpServer server;
     private final SocketChannel ch;
-    /** Bytes read and not consumed yet, between position and limit (read mode). */
-    private final ByteBuffer in;
-    /** Answer bytes not written yet, before position (write mode). */
-    private ByteBuffer out = ByteBuffer.allocate(8192);
+    /**
+     * Bytes read and not consumed yet, between position and limit (read mode). Small at first (most
+     * requests are), it grows up to the head's limit plus a line when a request needs it.
+     */
+    private ByteBuffer in = ByteBuffer.allocate(2048).flip();
+    /** Answer bytes not written yet, before position (write mode); grows when an answer needs it. */
+    private ByteBuffer out = ByteBuffer.allocate(2048);
     /** Bytes of the current request have been read (a timeout now is answered 408, not a quiet close). */
     private boolean requestStarted;
+    /**
+     * An answer was just written and nothing more is buffered: the client is most likely reading it
+     * now, so the next read waits for readiness first rather than trying a read that finds nothing.
+     */
+    private boolean justAnswered;
 
     HttpConnection(HttpServer server, TcpConnection conn) throws IOException {
         this.server = server;
         this.ch = conn.channel();
-        this.in = ByteBuffer.allocate(server.maxHeaderBytes() + LINE_LIMIT).flip();
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
     }
 
@@ -98,6 +105,7 @@ final class HttpConnection {
             }
             if (!in.hasRemaining()) {
                 flush(); // nothing pipelined behind it: answer now
+                justAnswered = true;
             }
         }
     }
@@ -467,13 +475,22 @@ final class HttpConnection {
      */
     @Suspendable
     private boolean fill() throws IOException {
+        boolean waitFirst = justAnswered;
+        justAnswered = false;
         flush();
         if (in.position() > 0) {
             in.compact().flip();
         }
+        int max = server.maxHeaderBytes() + LINE_LIMIT;
+        if (in.limit() == in.capacity() && in.capacity() < max) {
+            in = ByteBuffer.allocate(Math.min(max, in.capacity() * 2)).put(in).flip();
+        }
         int pos = in.position();
         in.position(in.limit()).limit(in.capacity());
         try {
+            if (waitFirst) {
+                awaitReadable();
+            }
             while (true) {
                 int n = ch.read(in);
                 if (n < 0) {

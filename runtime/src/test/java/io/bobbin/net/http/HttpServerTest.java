@@ -312,6 +312,18 @@ class HttpServerTest {
     }
 
     @Test
+    void aLargeHeadWithinTheLimitIsReadWholeAndTheConnectionGoesOn() throws Exception {
+        start(s -> { }); // the default limit, 8192 bytes: more than the connection's first buffer holds
+        try (Client c = new Client()) {
+            for (int size : new int[] {100, 3000, 7000, 50}) {
+                Response r = c.send("POST /echo HTTP/1.1\r\nHost: t\r\nX-Pad: " + "p".repeat(size)
+                        + "\r\nContent-Length: 5\r\n\r\nabcde").response();
+                assertEquals("abcde", r.text(), "a head of about " + size + " bytes");
+            }
+        }
+    }
+
+    @Test
     void anIdleConnectionIsClosedAfterTheTimeoutAndAStalledRequestGets408() throws Exception {
         start(s -> s.idleTimeout(Duration.ofMillis(300)));
         try (Client c = new Client()) {
