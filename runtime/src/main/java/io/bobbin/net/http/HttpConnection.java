@@ -1,7 +1,10 @@
 package io.bobbin.net.http;
 
 import io.bobbin.Async;
+import io.bobbin.CallbackHandle;
+import io.bobbin.EventLoop;
 import io.bobbin.Suspendable;
+import io.bobbin.Task;
 import io.bobbin.net.TcpConnection;
 import io.bobbin.net.http.HttpCodec.BadRequest;
 import java.io.IOException;
@@ -15,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One HTTP/1.1 connection being served: reads requests one after the other from the socket
@@ -23,7 +25,13 @@ import java.util.concurrent.TimeoutException;
  * writes the answer. Answers to requests already read are gathered and written together, before the
  * connection next waits for bytes.
  *
- * <p>Threads: the connection's task only.
+ * <p>The idle timeout costs no timer per wait: one callback per connection, on its loop, looks at
+ * the time of the last byte read or written, and sets itself again for the rest of the timeout, or,
+ * when the connection has been silent (and not in the handler) for the whole timeout, cancels the
+ * connection's task, whose wait on the socket then ends in {@link IdleTimeout}.
+ *
+ * <p>Threads: the connection's task, and its loop's thread for the idle callback (never at the same
+ * time: one thread runs both).
  */
 final class HttpConnection {
     private static final byte[] EMPTY = new byte[0];
@@ -59,15 +67,68 @@ final class HttpConnection {
      */
     private boolean justAnswered;
 
+    // ---- the idle timer (the task and its loop's thread) ----
+    private final long idleNanos;
+    /** {@code System.nanoTime()} of the last byte read or written. */
+    private long lastActive = System.nanoTime();
+    /** The handler runs: its own waits are not the connection's silence. */
+    private boolean inHandler;
+    /** The connection is being closed: the idle timer stops. */
+    private boolean ending;
+    /** The idle timer fired: the task's cancellation is the idle timeout's. */
+    private boolean expired;
+    private Task<?> self;
+    private EventLoop loop;
+    private CallbackHandle idleCheck;
+
     HttpConnection(HttpServer server, TcpConnection conn) throws IOException {
         this.server = server;
         this.ch = conn.channel();
+        this.idleNanos = server.idleTimeout().toNanos();
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+
+    /** Starts the idle timer for the calling task. */
+    private void watchIdle() {
+        self = Async.currentTask();
+        loop = EventLoop.current();
+        idleCheck = loop.callLater(Duration.ofNanos(idleNanos), this::checkIdle);
+    }
+
+    /** Loop thread: the idle timer's callback. */
+    private void checkIdle() {
+        if (ending) {
+            return;
+        }
+        long quiet = System.nanoTime() - lastActive;
+        if (inHandler || quiet < idleNanos) {
+            idleCheck = loop.callLater(Duration.ofNanos(inHandler ? idleNanos : idleNanos - quiet), this::checkIdle);
+        } else {
+            expired = true;
+            self.cancel(); // its wait on the socket throws; awaitReady turns that into IdleTimeout
+        }
+    }
+
+    private void stopIdleTimer() {
+        ending = true;
+        if (idleCheck != null) {
+            idleCheck.cancel();
+        }
     }
 
     /** Serves requests until the client closes, asks to close, goes idle, or sends a bad request. */
     @Suspendable
     void serve() throws IOException {
+        watchIdle();
+        try {
+            serveRequests();
+        } finally {
+            stopIdleTimer();
+        }
+    }
+
+    @Suspendable
+    private void serveRequests() throws IOException {
         while (true) {
             HttpRequest request;
             try {
@@ -85,6 +146,7 @@ final class HttpConnection {
                 return; // the client closed between requests
             }
             HttpResponse response;
+            inHandler = true;
             try {
                 response = server.handler().handle(request);
                 if (response == null) {
@@ -95,6 +157,9 @@ final class HttpConnection {
             } catch (Exception e) {
                 server.handlerFailed(request, e);
                 response = HttpResponse.text(500, "500 Internal Server Error\n");
+            } finally {
+                inHandler = false;
+                lastActive = System.nanoTime();
             }
             boolean keepAlive = request.keepAlive();
             writeResponse(response, request.method().equals("HEAD"), keepAlive);
@@ -229,7 +294,7 @@ final class HttpConnection {
             }
         }
         String version = latin1(a, sp2 + 1, le);
-        if (!version.matches("HTTP/\\d\\.\\d")) {
+        if (!isVersion(a, sp2 + 1, le)) {
             throw new BadRequest(400, "malformed HTTP version '" + printable(a, sp2 + 1, le) + "' in the request line");
         }
         if (version.charAt(5) != '1') {
@@ -281,6 +346,12 @@ final class HttpConnection {
         }
         in.position(headEnd);
         return withBody(method, target, version, headers);
+    }
+
+    /** {@code HTTP/d.d}. */
+    private static boolean isVersion(byte[] a, int from, int to) {
+        return to - from == 8 && a[from] == 'H' && a[from + 1] == 'T' && a[from + 2] == 'T' && a[from + 3] == 'P'
+                && a[from + 4] == '/' && Character.isDigit(a[from + 5]) && a[from + 6] == '.' && Character.isDigit(a[from + 7]);
     }
 
     private static String printable(byte[] a, int from, int to) {
@@ -397,6 +468,8 @@ final class HttpConnection {
             }
             if (r == 0) {
                 awaitReadable();
+            } else {
+                lastActive = System.nanoTime();
             }
         }
         return body;
@@ -497,6 +570,7 @@ final class HttpConnection {
                     return false;
                 }
                 if (n > 0) {
+                    lastActive = System.nanoTime();
                     return true;
                 }
                 awaitReadable();
@@ -511,24 +585,20 @@ final class HttpConnection {
         awaitReady(false);
     }
 
-    /** Waits for the socket, at most the idle timeout. */
+    /** Waits for the socket; the idle timer ends the wait with {@link IdleTimeout} when the connection is silent too long. */
     @Suspendable
     private void awaitReady(boolean write) throws IOException {
         try {
-            Async.withTimeout(server.idleTimeout(), () -> {
-                if (write) {
-                    Async.writable(ch);
-                } else {
-                    Async.readable(ch);
-                }
-                return null;
-            });
-        } catch (TimeoutException e) {
-            throw new IdleTimeout();
-        } catch (IOException | RuntimeException e) {
+            if (write) {
+                Async.writable(ch);
+            } else {
+                Async.readable(ch);
+            }
+        } catch (CancellationException e) {
+            if (expired) {
+                throw new IdleTimeout();
+            }
             throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
         }
     }
 
@@ -567,6 +637,7 @@ final class HttpConnection {
     /** Answers an error (the request could not be read, or the connection is refused) and closes gently. */
     @Suspendable
     private void answerAndClose(int status, String message) throws IOException {
+        stopIdleTimer(); // the lingering close has a bound of its own
         writeResponse(HttpResponse.text(status, status + " " + HttpCodec.reason(status) + ": " + message + "\n"), false, false);
         server.answered();
         flush();
@@ -642,6 +713,8 @@ final class HttpConnection {
         while (b.hasRemaining()) {
             if (ch.write(b) == 0) {
                 awaitReady(true);
+            } else {
+                lastActive = System.nanoTime();
             }
         }
     }
@@ -656,6 +729,8 @@ final class HttpConnection {
         while (out.hasRemaining()) {
             if (ch.write(out) == 0) {
                 awaitReady(true);
+            } else {
+                lastActive = System.nanoTime();
             }
         }
         out.clear();

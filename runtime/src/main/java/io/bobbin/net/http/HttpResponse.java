@@ -27,7 +27,10 @@ public final class HttpResponse {
     public static HttpResponse of(int status, String contentType, byte[] body) {
         HttpResponse r = new HttpResponse(status, body);
         if (contentType != null) {
-            r.header("Content-Type", contentType);
+            if (contentType.indexOf('\r') >= 0 || contentType.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("a header field value cannot hold a line break: Content-Type");
+            }
+            r.headers.add(new String[] {"Content-Type", contentType});
         }
         return r;
     }

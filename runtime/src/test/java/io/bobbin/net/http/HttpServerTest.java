@@ -333,6 +333,10 @@ class HttpServerTest {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(ms >= 200 && ms < 10_000, "closed after about the idle timeout: " + ms + " ms");
         }
+        try (Client c = new Client()) { // a handler slower than the idle timeout is not silence
+            assertEquals("slept\n", c.send(get("/sleep?ms=900")).response().text());
+            assertEquals("hello\n", c.send(get("/")).response().text());
+        }
         try (Client c = new Client()) {
             Response r = c.send("GET / HTTP/1.1\r\nHost:").response(); // and then nothing
             assertEquals("HTTP/1.1 408 Request Timeout", r.status());
