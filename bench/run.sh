@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the benchmark jar and runs Bobbin's benchmark suite (issue 6): the whole suite on JDK 25,
+# Builds the benchmark jar and runs Bobbin's benchmark suite (issues 6 and 12): the whole suite on JDK 25,
 # the Bobbin rows again on JDK 17, then writes bench/results/results.md and bench/results/chart.png.
-# About 10 minutes on a 2-core machine. Run from anywhere:  bench/run.sh
+# About 13 minutes on a 2-core machine. Run from anywhere:  bench/run.sh
+# The HTTP rows run the demo jar's http demo and need wrk (Debian package 'wrk'); without it they are skipped.
 # The raw JMH output is kept in bench/results/raw/ (jdk25.log, jdk17.log, */jmh.json, */results.tsv).
 #
 # Environment:
@@ -24,8 +25,8 @@ if [[ ! -x "$JDK25/bin/java" ]]; then
 fi
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
-  # Builds agent, runtime and the benchmark jar in the reactor; installs nothing.
-  mvn -B -q package -DskipTests -pl bench -am
+  # Builds agent, runtime, the demo jar (the HTTP rows run its http demo) and the benchmark jar; installs nothing.
+  mvn -B -q package -DskipTests -pl bench,demo -am
 fi
 
 start=$(date +%s)
@@ -35,7 +36,7 @@ rm -rf "$OUT/raw/jdk25" "$OUT/raw/jdk17"
 echo "== JDK 25: the whole suite"
 # shellcheck disable=SC2086
 "$JDK25/bin/java" -jar "$JAR" suite --out "$OUT/raw/jdk25" $BENCH_OPTS 2>&1 | tee "$OUT/raw/jdk25.log" \
-  | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|cpu-time |memory |sleepers |agent |echo |wrote )' || true
+  | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|cpu-time |memory |sleepers |agent |echo |http |wrote )' || true
 
 [[ -f "$OUT/raw/jdk25/results.tsv" ]] || { echo "the JDK 25 suite failed: see $OUT/raw/jdk25.log" >&2; exit 1; }
 
@@ -43,7 +44,7 @@ if [[ -x "$JDK17/bin/java" ]]; then
   echo "== JDK 17: the Bobbin rows"
   # shellcheck disable=SC2086
   "$JDK17/bin/java" -jar "$JAR" suite --out "$OUT/raw/jdk17" --bobbin-only $BENCH_OPTS 2>&1 | tee "$OUT/raw/jdk17.log" \
-    | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|cpu-time |memory |sleepers |agent |echo |wrote )' || true
+    | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|cpu-time |memory |sleepers |agent |echo |http |wrote )' || true
   [[ -f "$OUT/raw/jdk17/results.tsv" ]] || { echo "the JDK 17 suite failed: see $OUT/raw/jdk17.log" >&2; exit 1; }
 else
   echo "== JDK 17 not found at $JDK17: its rows stay empty"

@@ -2,6 +2,7 @@ package io.bobbin.bench;
 
 import io.bobbin.Async;
 import io.bobbin.EventLoop;
+import io.bobbin.EventLoopGroup;
 import io.bobbin.Suspendable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,6 +37,10 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code virtual}: a virtual thread per connection, blocking I/O.</li>
  *   <li>{@code platform}: a platform thread per connection, blocking I/O.</li>
  *   <li>{@code nio}: a minimal hand-written single-thread selector loop (the limit for one thread).</li>
+ *   <li>{@code group1}, {@code group2}: an {@link EventLoopGroup} of one and of two loops; the accepting
+ *       task spawns each connection's task with {@link EventLoopGroup#spawn} (placed by load), the
+ *       connection code is the same as {@code bobbin}'s.</li>
+ *   <li>{@code netty}: Netty 4.2, NIO transport, one boss thread and one worker loop per processor.</li>
  * </ul>
  */
 public final class Echo {
@@ -46,6 +51,10 @@ public final class Echo {
     // ---- servers ---------------------------------------------------------------------------
 
     static void server(String kind) throws Exception {
+        if (kind.equals("netty")) {
+            NettyServers.run(false, 0);
+            return;
+        }
         ServerSocketChannel server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2048);
@@ -85,6 +94,26 @@ public final class Echo {
             }
             case "nio":
                 nioServer(server);
+                break;
+            case "group1":
+            case "group2":
+                server.configureBlocking(false);
+                try (EventLoopGroup group = EventLoopGroup.start(kind.charAt(5) - '0')) {
+                    group.spawn(() -> {
+                        while (true) {
+                            Async.readable(server);
+                            for (SocketChannel c; (c = server.accept()) != null; ) {
+                                final SocketChannel ch = c;
+                                ch.configureBlocking(false);
+                                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                                group.spawn(() -> {
+                                    bobbinConnection(ch);
+                                    return null;
+                                });
+                            }
+                        }
+                    }).join();
+                }
                 break;
             default:
                 throw new IllegalArgumentException(kind);

@@ -35,6 +35,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   report --results DIR   merges DIR/raw/jdk*&#47;results.tsv into DIR/results.md and DIR/chart.png
  *   jmh    [JMH options]   plain JMH command line, with the agent and exports added to the forks
  *   memory KIND COUNT      one memory measurement (continuation | virtual | platform), in this JVM
+ *   echo KIND...           the TCP echo benchmark alone (bobbin, group1, group2, virtual, platform, nio, netty)
+ *   http KIND...           the HTTP benchmark alone, with wrk (bobbin: the demo jar's http demo, jdk, netty)
  * </pre>
  */
 public final class Main {
@@ -89,6 +91,15 @@ public final class Main {
             case "echo-server":
                 Echo.server(rest[0]);
                 break;
+            case "echo": // the echo benchmark alone, for the kinds named
+                Echo.measure(Arrays.asList(rest), 1.5, 4);
+                break;
+            case "http": // the HTTP benchmark alone, for the kinds named
+                HttpBench.measure(Arrays.asList(rest), 2, 5);
+                break;
+            case "http-server":
+                HttpBench.server(rest[0]);
+                break;
             case "echo-client":
                 Echo.client(Integer.parseInt(rest[0]), Integer.parseInt(rest[1]), Double.parseDouble(rest[2]),
                         Double.parseDouble(rest[3]));
@@ -104,7 +115,9 @@ public final class Main {
                 + " [--iterations N] [--time SECONDS]\n"
                 + "       java -jar bobbin-bench.jar report --results DIR\n"
                 + "       java -jar bobbin-bench.jar jmh [JMH options, e.g. SwitchBench -f 1 -prof gc]\n"
-                + "       java -jar bobbin-bench.jar memory continuation|virtual|platform COUNT");
+                + "       java -jar bobbin-bench.jar memory continuation|virtual|platform COUNT\n"
+                + "       java -jar bobbin-bench.jar echo bobbin|group1|group2|virtual|platform|nio|netty...\n"
+                + "       java -jar bobbin-bench.jar http bobbin|jdk|netty...   (needs wrk; bobbin is the demo jar's http demo)");
     }
 
     // ---- the suite ------------------------------------------------------------------------
@@ -221,11 +234,14 @@ public final class Main {
         rows.putAll(AgentCost.measure());
 
         // TCP echo: servers in their own JVMs, the same load client in another.
-        List<String> echo = new ArrayList<>(List.of("bobbin"));
+        List<String> echo = new ArrayList<>(List.of("bobbin", "group2"));
         if (jdkPeers) {
-            echo.addAll(List.of("virtual", "platform", "nio"));
+            echo.addAll(List.of("group1", "virtual", "platform", "nio", "netty"));
         }
         rows.putAll(Echo.measure(echo, 1.5, 4));
+
+        // HTTP keep-alive with wrk: the http demo (a loop group) against the JDK's server and Netty.
+        rows.putAll(HttpBench.measure(jdkPeers ? List.of("bobbin", "jdk", "netty") : List.of("bobbin"), 2, 5));
 
         StringBuilder tsv = new StringBuilder("# key\tscore\terror\tunit\n");
         rows.forEach((k, v) -> tsv.append(k).append('\t').append(v).append('\n'));

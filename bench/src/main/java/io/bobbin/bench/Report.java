@@ -23,7 +23,7 @@ import org.knowm.xchart.style.Styler;
 /**
  * Turns the suite's raw results ({@code DIR/raw/jdk25/results.tsv}, {@code DIR/raw/jdk17/results.tsv})
  * into {@code DIR/results.md} (a Markdown table: Bobbin against its peer, the ratio and the goal of
- * issue 6) and {@code DIR/chart.png} (bar charts made with XChart).
+ * issue 6 or 12) and {@code DIR/chart.png} (bar charts made with XChart).
  */
 public final class Report {
     /** One measured value: score, error (99.9% CI half-width, 0 when unknown) and unit. */
@@ -127,7 +127,37 @@ public final class Report {
             new Row("8. agent: start-up of a small program (ms)", "Agent:startupAgent",
                     "the same without -javaagent", "Agent:startupPlain", 200, true, true),
             new Row("8. agent: loading ~600 library classes (ms)", "Agent:loadAgentMs",
-                    "the same without -javaagent", "Agent:loadPlainMs", Double.NaN, true, true));
+                    "the same without -javaagent", "Agent:loadPlainMs", Double.NaN, true, true),
+            new Row("9. TCP echo on all cores, 100 connections (requests/s, higher is better)", "Echo:group2:100:rps",
+                    "virtual thread per connection", "Echo:virtual:100:rps", Double.NaN, false),
+            new Row("9. TCP echo on all cores, 100 connections (requests/s)", "Echo:group2:100:rps",
+                    "Netty 4.2 NIO, 1 boss + 1 worker per core", "Echo:netty:100:rps", Double.NaN, false),
+            new Row("9. TCP echo on all cores, 1,000 connections (requests/s, higher is better)", "Echo:group2:1000:rps",
+                    "virtual thread per connection", "Echo:virtual:1000:rps", 1.0, false),
+            new Row("9. TCP echo on all cores, 1,000 connections (requests/s)", "Echo:group2:1000:rps",
+                    "Netty 4.2 NIO, 1 boss + 1 worker per core", "Echo:netty:1000:rps", 0.9, false),
+            new Row("9. TCP echo, group of 2 loops, 1,000 connections (requests/s)", "Echo:group2:1000:rps",
+                    "Bobbin, one loop (EventLoop.run)", "Echo:bobbin:1000:rps", Double.NaN, false),
+            new Row("9. TCP echo on all cores, 1,000 connections: p99 latency (µs)", "Echo:group2:1000:p99",
+                    "Netty 4.2 NIO", "Echo:netty:1000:p99", Double.NaN, true),
+            new Row("10. HTTP keep-alive, wrk, 100 connections (requests/s, higher is better)", "Http:bobbin:100:rps",
+                    "JDK HttpServer, a virtual thread per exchange", "Http:jdk:100:rps", 1.0, false),
+            new Row("10. HTTP keep-alive, wrk, 100 connections (requests/s)", "Http:bobbin:100:rps",
+                    "Netty hello-world", "Http:netty:100:rps", 0.9, false),
+            new Row("10. HTTP keep-alive, wrk, 1,000 connections (requests/s, higher is better)", "Http:bobbin:1000:rps",
+                    "JDK HttpServer, a virtual thread per exchange", "Http:jdk:1000:rps", 1.0, false),
+            new Row("10. HTTP keep-alive, wrk, 1,000 connections (requests/s)", "Http:bobbin:1000:rps",
+                    "Netty hello-world", "Http:netty:1000:rps", 0.9, false),
+            new Row("10. HTTP keep-alive, 100 connections: p99 latency (µs)", "Http:bobbin:100:p99",
+                    "Netty hello-world", "Http:netty:100:p99", Double.NaN, true),
+            new Row("10. HTTP keep-alive, 1,000 connections: p99 latency (µs)", "Http:bobbin:1000:p99",
+                    "Netty hello-world", "Http:netty:1000:p99", Double.NaN, true),
+            new Row("10. HTTP keep-alive, 1,000 connections: p99 latency (µs)", "Http:bobbin:1000:p99",
+                    "JDK HttpServer, virtual threads", "Http:jdk:1000:p99", Double.NaN, true),
+            new Row("11. scaling: TCP echo, 100 connections, group of 2 loops (requests/s)", "Echo:group2:100:rps",
+                    "group of 1 loop", "Echo:group1:100:rps", Double.NaN, false),
+            new Row("11. scaling: TCP echo, 1,000 connections, group of 2 loops (requests/s)", "Echo:group2:1000:rps",
+                    "group of 1 loop", "Echo:group1:1000:rps", Double.NaN, false));
 
     private Report() {}
 
@@ -146,7 +176,8 @@ public final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Bobbin benchmark results\n\n");
         md.append("Made by `bench/run.sh`. Bobbin and each peer run in the same suite run, on the same machine.\n");
-        md.append("Ratio = Bobbin on JDK 25 / the peer on JDK 25 (lower is better); the goal is issue 6's.\n\n");
+        md.append("Ratio = Bobbin on JDK 25 / the peer on JDK 25 (lower is better, but for requests/s); the goal is"
+                + " issue 6's (rows 1-8) or issue 12's (rows 9-11: a loop group, the http demo).\n\n");
         md.append("| benchmark | Bobbin, JDK 25 | Bobbin, JDK 17 | peer | peer, JDK 25 | ratio (25) | goal | met |"
                 + " CPU-time cross-check: Bobbin 25 / peer 25 = ratio; Bobbin 17 |\n");
         md.append("|---|---:|---:|---|---:|---:|---:|:---:|---|\n");
@@ -213,6 +244,8 @@ public final class Report {
                 new String[] {"Bobbin Async.blocking", "CF.supplyAsync.join", "VT direct call"},
                 new String[] {"PoolBridgeBench.bobbin", "PoolBridgeBench.completableFuture", "PoolBridgeBench.virtualDirect"}));
         charts.add(echoChart(jdk25, jdk17));
+        charts.add(groupEchoChart(jdk25, jdk17));
+        charts.add(httpChart(jdk25, jdk17));
         charts.add(bars("8. Agent: start-up of a small program (ms)", "ms", jdk25, jdk17,
                 new String[] {"without agent", "with -javaagent"},
                 new String[] {"Agent:startupPlain", "Agent:startupAgent"}));
@@ -295,6 +328,31 @@ public final class Report {
         return c;
     }
 
+    private static CategoryChart groupEchoChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
+        CategoryChart c = chart("9/11. TCP echo on all cores (requests/s, higher is better)", "requests/s");
+        List<String> cats = List.of("100 connections", "1,000 connections");
+        for (String[] k : new String[][] {{"group2", "group of 2"}, {"group1", "group of 1"}, {"bobbin", "one loop"},
+                {"virtual", "VT/conn."}, {"netty", "Netty"}}) {
+            c.addSeries(k[1] + " (25)", cats, List.of(v(jdk25, "Echo:" + k[0] + ":100:rps"),
+                    v(jdk25, "Echo:" + k[0] + ":1000:rps")));
+        }
+        c.addSeries("group of 2 (17)", cats, List.of(v(jdk17, "Echo:group2:100:rps"), v(jdk17, "Echo:group2:1000:rps")));
+        c.getStyler().setDecimalPattern("#,##0");
+        return c;
+    }
+
+    private static CategoryChart httpChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
+        CategoryChart c = chart("10. HTTP/1.1 keep-alive, wrk (requests/s, higher is better)", "requests/s");
+        List<String> cats = List.of("100 connections", "1,000 connections");
+        for (String[] k : new String[][] {{"bobbin", "http demo, group"}, {"jdk", "JDK HttpServer + VT"}, {"netty", "Netty"}}) {
+            c.addSeries(k[1] + " (25)", cats, List.of(v(jdk25, "Http:" + k[0] + ":100:rps"),
+                    v(jdk25, "Http:" + k[0] + ":1000:rps")));
+        }
+        c.addSeries("http demo (17)", cats, List.of(v(jdk17, "Http:bobbin:100:rps"), v(jdk17, "Http:bobbin:1000:rps")));
+        c.getStyler().setDecimalPattern("#,##0");
+        return c;
+    }
+
     private static CategoryChart sleepersChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
         CategoryChart c = chart("4. 1,000,000 sleepers (0-1 s each): ms, and peak heap MB", "ms / MB");
         List<String> cats = List.of("time to spawn (ms)", "time until done (ms)", "peak heap (MB)");
@@ -351,7 +409,7 @@ public final class Report {
             goal.add(0.0);
         }
         c.addSeries("Bobbin / peer", cats, ratio);
-        c.addSeries("goal (at most; echo: at least)", cats, goal);
+        c.addSeries("goal (at most; echo and http: at least)", cats, goal);
         c.getStyler().setDecimalPattern("0.00");
         c.getStyler().setXAxisLabelRotation(30);
         return c;
@@ -373,6 +431,12 @@ public final class Report {
         }
         if (b.startsWith("6.")) {
             return "pool bridge";
+        }
+        if (b.startsWith("9.")) {
+            return "group echo " + (b.contains("1,000") ? "1k" : "100") + (r.peerKey.contains("netty") ? " /Netty" : " /VT");
+        }
+        if (b.startsWith("10.")) {
+            return "http " + (b.contains("1,000") ? "1k" : "100") + (r.peerKey.contains("netty") ? " /Netty" : " /JDK");
         }
         if (b.startsWith("7.")) {
             return "echo " + (b.contains("1,000") ? "1k" : "100") + (r.peerKey.contains("nio") ? " /nio" : " /VT");

@@ -62,6 +62,8 @@ class MainTest {
         "stdin --sync=yes|option --sync takes no value",
         "stdin extra|unknown option 'extra'",
         "mixed --jobs 0|option --jobs must be between 1 and 1000000, got 0",
+        "http --loops 0|option --loops must be between 1 and 256, got 0",
+        "http --max-header 10|option --max-header must be between 256 and 1048576, got 10",
     })
     void badOptionsExitWith2AndSayWhy(String caseLine) throws Exception {
         String[] parts = caseLine.split("\\|");

@@ -1,7 +1,9 @@
 package io.bobbin.net;
 
 import io.bobbin.Async;
+import io.bobbin.EventLoopGroup;
 import io.bobbin.Suspendable;
+import io.bobbin.SuspendableCallable;
 import io.bobbin.Task;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,6 +26,9 @@ import java.util.Objects;
  *     });
  * }
  * }</pre>
+ *
+ * <p>{@link #serve(EventLoopGroup, Handler)} spreads the connections over the loops of an
+ * {@link EventLoopGroup} instead: the accepting stays in the calling task.
  *
  * <p>{@link #close()} stops the accepting: {@code serve} then returns normally. Connections being
  * served go on until their handlers end.
@@ -94,6 +99,23 @@ public final class TcpServer implements AutoCloseable {
      */
     @Suspendable
     public void serve(Handler handler) throws IOException {
+        serve(null, handler);
+    }
+
+    /**
+     * Accepts connections in the calling task and runs {@code handler} for each as a task spawned
+     * with {@link EventLoopGroup#spawn}, so that the connections spread over the group's loops by
+     * load; each connection's channel is registered with the selector of the loop that runs its task.
+     * Otherwise as {@link #serve(Handler)}: the connection is closed when its handler ends, a
+     * handler's failure is logged, and this returns normally once the server is closed.
+     *
+     * @param group the loops that run the connections' tasks; {@code null}: the calling task's loop
+     * @throws IllegalStateException outside a task of an event loop
+     * @throws java.util.concurrent.RejectedExecutionException if the group has ended (the connection
+     *     just accepted is closed)
+     */
+    @Suspendable
+    public void serve(EventLoopGroup group, Handler handler) throws IOException {
         Objects.requireNonNull(handler, "handler");
         if (Async.currentTask() == null) {
             throw new IllegalStateException("TcpServer.serve() runs in a task of an event loop");
@@ -109,7 +131,7 @@ public final class TcpServer implements AutoCloseable {
                 throw e;
             }
             SocketAddress remote = remoteAddressOf(conn); // now: once the connection is closed, it is gone
-            Task<Void> t = Async.spawn(() -> {
+            Task<Void> t = spawn(group, conn, () -> {
                 try (conn) {
                     handler.handle(conn);
                 }
@@ -131,6 +153,16 @@ public final class TcpServer implements AutoCloseable {
             return conn.remoteAddress();
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** Spawns a connection's task on {@code group}, or on the current loop; closes the connection if that fails. */
+    private static Task<Void> spawn(EventLoopGroup group, TcpConnection conn, SuspendableCallable<Void> body) throws IOException {
+        try {
+            return group == null ? Async.spawn(body) : group.spawn(body);
+        } catch (RuntimeException e) {
+            conn.close();
+            throw e;
         }
     }
 

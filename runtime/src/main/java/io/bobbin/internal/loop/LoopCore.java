@@ -39,9 +39,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>run what is ready now, in FIFO order (not what becomes ready meanwhile).</li>
  * </ol>
  *
+ * <p>A loop of a group also asks its {@link GroupFeed} once per turn, before the poll, for the group
+ * tasks queued for it (and, when idle, for a sibling's), and tells it when the poll returns.
+ *
  * <p>Threads: {@link #onHostThread}, {@link #spawn}, {@link #callSoon}, {@link #callLater},
- * {@link #now()}, {@link #requestClose()} and the accessors from any thread; everything else (the
- * ready queue, the timers, the live set, the unreported failures) belongs to the loop's thread.
+ * {@link #now()}, {@link #requestClose()}, {@link #wakeup()} and the accessors from any thread;
+ * everything else (the ready queue, the timers, the live set, the unreported failures, the group
+ * feed) belongs to the loop's thread.
  */
 public final class LoopCore implements TaskHost {
     private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
@@ -70,6 +74,8 @@ public final class LoopCore implements TaskHost {
     /** Whether {@link #runLoop} is running; written and read (with the thread check first) on the loop's thread. */
     private boolean running;
     private boolean shutdownBegun;
+    /** The group this loop belongs to, or {@code null}; set once by {@link #joinGroup}. */
+    private GroupFeed group;
     private long steps;
     private long turns;
 
@@ -266,10 +272,16 @@ public final class LoopCore implements TaskHost {
                     break;
                 }
                 turns++;
+                if (group != null) {
+                    group.feed(ready.isEmpty() && inbox.isEmpty() && !shutdownBegun);
+                }
                 boolean posted = !inbox.isEmpty();
                 if (posted || ready.isEmpty() || poller.hasWaiters()) {
                     poller.poll(posted ? 0 : pollTimeoutMillis(), ran);
                 } // else tasks are ready and none waits on a channel: no poll system call this turn
+                if (group != null) {
+                    group.awake();
+                }
                 if (Thread.interrupted()) { // a select returns at once while the flag is up: never spin on it
                     interrupted = true;
                     if (main != null) {
@@ -362,6 +374,9 @@ public final class LoopCore implements TaskHost {
                 ((SpawnAction) r).task.finishUnstarted();
             }
         }
+        if (group != null) {
+            group.loopEnding(); // its queued group tasks end cancelled, never run
+        }
         cancelAll(); // anything left if the loop failed
         for (LoopTask<?> t; (t = unobservedFailures.poll()) != null; ) {
             t.reportIfUnobserved();
@@ -371,6 +386,46 @@ public final class LoopCore implements TaskHost {
         pool.shutdown(2_000, CompletionWait.OnPool::dropped);
         poller.close();
         terminated.countDown();
+    }
+
+    // ---- loop groups ---------------------------------------------------------------------------
+
+    /**
+     * Makes this loop a member of a group, which {@code feed} speaks for: from the next turn on the
+     * loop takes in the group's tasks queued for it. Loop thread (from a task or callback), once.
+     *
+     * @throws IllegalStateException off the loop's thread, or if the loop is in a group already
+     */
+    public void joinGroup(GroupFeed feed) {
+        if (!inHostThread()) {
+            throw new IllegalStateException("a loop joins a group on its own thread, while it runs");
+        }
+        if (group != null) {
+            throw new IllegalStateException(name + " belongs to a group already");
+        }
+        group = feed;
+    }
+
+    /** Makes the loop's current or next poll return, unless called on the loop's own thread. Any thread. */
+    public void wakeup() {
+        if (Thread.currentThread() != thread) {
+            poller.wakeup();
+        }
+    }
+
+    /** A fresh task number, for a task placed on this loop. Any thread. */
+    public long newTaskId() {
+        return taskIds.incrementAndGet();
+    }
+
+    /** How many tasks of this loop have not ended: a moment's value, read without a lock. Any thread. */
+    public int liveTaskCount() {
+        return live.size();
+    }
+
+    /** The loop's thread (the caller of {@code run}, or the thread {@code start} made). */
+    public Thread loopThread() {
+        return thread;
     }
 
     // ---- closing -------------------------------------------------------------------------------

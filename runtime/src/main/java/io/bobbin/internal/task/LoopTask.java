@@ -47,6 +47,14 @@ import java.util.function.Consumer;
  * host's thread. The outcome, the completion callbacks and the cancellation request are published
  * under this object's monitor (never held across a suspension), so {@link #join()}, {@link #cancel()}
  * and the accessors work from any thread.
+ *
+ * <p>Unplaced tasks: a task spawned through a loop group waits, {@linkplain #unplaced unplaced}, in a
+ * group queue until a loop takes it and {@linkplain #place places} it on itself for good (the loop it
+ * was queued for, or an idle sibling that took it over). While it is unplaced its {@link #host} is only
+ * provisional (the loop whose queue holds it), and {@link #cancel()} records the request without
+ * posting it anywhere: the loop that places the task finds the request when it starts the task, and
+ * ends it cancelled without running it. {@code place} and {@code cancel} meet under the monitor, so
+ * the request is either seen by the placing loop or posted to it, never lost. A placed task never moves.
  */
 public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
     static final int NEW = 0;
@@ -62,10 +70,19 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
      */
     public static final int BUDGET = 128;
 
-    final TaskHost host;
-    private final long id;
     /** The name given at spawn, or {@code null}; shown by {@link #toString()}. */
     private final String name;
+
+    /**
+     * The loop that runs the task. Final in effect once the task is placed: written only by
+     * {@link #place} (on the placing loop's thread, under the monitor, before the task starts); read
+     * on the host's thread, and by {@link #cancel()} under the monitor.
+     */
+    TaskHost host;
+    /** The task's number in its host, for its name; changes with {@link #host} only. */
+    private long id;
+    /** Waiting in a group queue, not taken by a loop yet; guarded by the monitor. */
+    private boolean unplaced;
     private final Continuation continuation;
     private final SuspendableCallable<T> body;
 
@@ -102,6 +119,37 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
         this.body = body;
         this.continuation = new Continuation(() -> runBody());
         ContinuationAccess.attach(continuation, this);
+    }
+
+    /**
+     * A task for a loop group's queue: not placed on a loop yet, {@code provisional} (the loop whose
+     * queue will hold it) meanwhile. A loop {@linkplain #place places} it before starting it.
+     */
+    public static <T> LoopTask<T> unplaced(TaskHost provisional, long id, SuspendableCallable<T> body) {
+        LoopTask<T> t = new LoopTask<>(provisional, id, body);
+        t.unplaced = true;
+        return t;
+    }
+
+    /**
+     * Binds an unplaced task to {@code newHost} for good, under the number {@code newId}; from now on
+     * a cancellation is posted to that loop. Called once, on {@code newHost}'s thread, by the loop
+     * that took the task from a group queue, before it starts it (the task has never run).
+     *
+     * @throws IllegalStateException if the task was placed already
+     */
+    public synchronized void place(TaskHost newHost, long newId) {
+        if (!unplaced) {
+            throw new IllegalStateException("task " + this + " was placed on a loop already; a placed task never moves");
+        }
+        unplaced = false;
+        host = newHost;
+        id = newId;
+    }
+
+    /** The task's number in its loop (see {@link #toString()}). */
+    public long id() {
+        return id;
     }
 
     @Suspendable
@@ -436,13 +484,17 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
 
     @Override
     public boolean cancel() {
+        TaskHost h;
         synchronized (this) {
             if (done || cancelRequested) {
                 return false;
             }
             cancelRequested = true;
+            h = unplaced ? null : host; // unplaced: the loop that places it sees the request when it starts it
         }
-        host.onHostThread(this::deliverCancel); // refused only when the loop has ended, and then so has the task
+        if (h != null) {
+            h.onHostThread(this::deliverCancel); // refused only when the loop has ended, and then so has the task
+        }
         return true;
     }
 
