@@ -5,10 +5,12 @@ import io.bobbin.internal.io.NioPoller;
 import io.bobbin.internal.loop.LoopCore;
 import io.bobbin.internal.task.LoopTask;
 import io.bobbin.internal.time.Clock;
+import io.bobbin.internal.time.VirtualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,8 +55,8 @@ public final class EventLoop implements AutoCloseable, Executor {
     private final LoopCore core;
 
     private EventLoop(Builder b, Thread thread, String name) throws IOException {
-        this.core = new LoopCore(this, name, thread, Clock.SYSTEM, new NioPoller(),
-                new BlockingPool(name, b.maxBlockingThreads, b.blockingKeepAlive.toNanos()));
+        this.core = new LoopCore(this, name, thread, b.virtualTime ? new VirtualClock() : Clock.SYSTEM, new NioPoller(),
+                new BlockingPool(name, b.maxBlockingThreads, b.blockingKeepAlive.toNanos()), b.seed);
     }
 
     // ---- ways in ------------------------------------------------------------------------------
@@ -115,6 +117,8 @@ public final class EventLoop implements AutoCloseable, Executor {
         private int maxBlockingThreads = 64;
         private Duration blockingKeepAlive = Duration.ofSeconds(30);
         private boolean daemon;
+        private boolean virtualTime;
+        private OptionalLong seed = OptionalLong.empty();
 
         private Builder() {}
 
@@ -145,6 +149,45 @@ public final class EventLoop implements AutoCloseable, Executor {
         /** Whether the thread of a {@linkplain #start() started} loop is a daemon; default {@code false}. */
         public Builder daemon(boolean daemon) {
             this.daemon = daemon;
+            return this;
+        }
+
+        /**
+         * Makes the loop's clock virtual: {@link EventLoop#time()}, {@link Async#sleep},
+         * {@link EventLoop#callLater}, {@link Async#withTimeout} and every other deadline of the loop
+         * follow it. It starts at 0 and stands still while anything can progress; whenever no task or
+         * callback is ready, nothing was posted from another thread and no {@link Async#blocking} work
+         * is in flight, it jumps at once to the earliest timer. A task sleeping an hour ends in well
+         * under a second of real time, and wakeups come exactly in the order of their virtual
+         * deadlines (equal deadlines in the order they were set).
+         *
+         * <p>I/O readiness and {@link Async#await} are real: they do not hold the clock back, so a
+         * timeout around a read from a socket may expire before the peer answers. Blocking work does:
+         * the clock waits for it, however long it takes; work that was cancelled no longer counts. A
+         * task that keeps yielding keeps the clock still.
+         */
+        public Builder virtualTime() {
+            this.virtualTime = true;
+            return this;
+        }
+
+        /**
+         * Runs the tasks and callbacks ready in one turn of the loop in a pseudo-random order drawn
+         * from {@code seed}, instead of FIFO. The same program with the same inputs and the same seed
+         * runs its steps in the same order; other seeds explore other orders, so that a test run
+         * under many seeds meets interleavings FIFO never shows. Combine it with
+         * {@link #virtualTime()} for a repeatable run: on the system clock, which timers are due in
+         * a turn depends on real time.
+         *
+         * <p>Steps that arrive in one turn in an order the program does not control (channels ready
+         * at once, completions of blocking work or of awaited stages, due {@code callLater}
+         * callbacks) are put in a canonical order first (the order in which the loop took in their
+         * tasks and callbacks), then permuted, so they follow the seed too. What stays outside: in
+         * which turn such an event arrives (real I/O and thread timing), and tasks or callbacks
+         * handed to the loop by other threads.
+         */
+        public Builder seed(long seed) {
+            this.seed = OptionalLong.of(seed);
             return this;
         }
 

@@ -12,12 +12,15 @@ import io.bobbin.internal.task.TaskHost;
 import io.bobbin.internal.time.Clock;
 import io.bobbin.internal.time.TimerEntry;
 import io.bobbin.internal.time.TimerQueue;
+import io.bobbin.internal.time.VirtualClock;
 import io.bobbin.internal.util.Logs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,6 +45,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A loop of a group also asks its {@link GroupFeed} once per turn, before the poll, for the group
  * tasks queued for it (and, when idle, for a sibling's), and tells it when the poll returns.
  *
+ * <p>Deterministic loops: on a {@link VirtualClock} the poll never waits for a timer; when nothing is
+ * ready, nothing was posted and no blocking work is in flight, the clock jumps at once to the earliest
+ * timer ({@link #advanceVirtualClockIfIdle()}). With a seed, each turn's ready steps run in a seeded
+ * order ({@link SeededOrder}) instead of FIFO.
+ *
  * <p>Threads: {@link #onHostThread}, {@link #spawn}, {@link #callSoon}, {@link #callLater},
  * {@link #now()}, {@link #requestClose()}, {@link #wakeup()} and the accessors from any thread;
  * everything else (the ready queue, the timers, the live set, the unreported failures, the group
@@ -58,6 +66,8 @@ public final class LoopCore implements TaskHost {
     private volatile Thread thread;
     private final Clock clock;
     private final long origin;
+    /** {@link #clock} when it is virtual, else {@code null}. */
+    private final VirtualClock virtualClock;
     private final Poller poller;
     private final BlockingPool pool;
     private final Inbox inbox;
@@ -67,6 +77,10 @@ public final class LoopCore implements TaskHost {
 
     // ---- loop thread only ----
     private final ReadyQueue ready = new ReadyQueue();
+    /** The seeded order of each turn's ready steps, or {@code null}: FIFO. */
+    private final SeededOrder seededOrder;
+    /** The blocking work in flight, counted on a virtual clock only (else {@code null}). */
+    private final BlockingInFlight blockingInFlight;
     private final TimerQueue timers = new TimerQueue();
     private final Set<LoopTask<?>> live = new HashSet<>();
     /** Failed tasks nobody has asked about yet, oldest first; each is reported after {@link #REPORT_GRACE_NANOS}. */
@@ -80,14 +94,26 @@ public final class LoopCore implements TaskHost {
     private long turns;
 
     public LoopCore(EventLoop face, String name, Thread thread, Clock clock, Poller poller, BlockingPool pool) {
+        this(face, name, thread, clock, poller, pool, OptionalLong.empty());
+    }
+
+    /**
+     * A loop on {@code clock} (a {@link VirtualClock} makes it a virtual-time loop) whose turns run
+     * their ready steps in an order drawn from {@code seed}, or in FIFO order when it is empty.
+     */
+    public LoopCore(EventLoop face, String name, Thread thread, Clock clock, Poller poller, BlockingPool pool,
+                    OptionalLong seed) {
         this.face = face;
         this.name = name;
         this.thread = thread;
         this.clock = clock;
         this.origin = clock.nanoTime();
+        this.virtualClock = clock instanceof VirtualClock ? (VirtualClock) clock : null;
         this.poller = poller;
         this.pool = pool;
         this.inbox = new Inbox(poller, this::thread);
+        this.seededOrder = seed.isPresent() ? new SeededOrder(seed.getAsLong()) : null;
+        this.blockingInFlight = virtualClock != null ? new BlockingInFlight(this) : null;
     }
 
     /** The loop running on this thread, or {@code null}. */
@@ -152,12 +178,19 @@ public final class LoopCore implements TaskHost {
 
     @Override
     public void submitBlocking(Runnable job) {
-        pool.submit(job);
+        if (blockingInFlight != null) {
+            blockingInFlight.submit(pool, job);
+        } else {
+            pool.submit(job);
+        }
     }
 
     @Override
     public void taskEnded(LoopTask<?> task) {
         live.remove(task);
+        if (seededOrder != null) {
+            seededOrder.forget(task);
+        }
     }
 
     @Override
@@ -214,6 +247,9 @@ public final class LoopCore implements TaskHost {
             return; // cancelled before its spawn reached the loop
         }
         live.add(task);
+        if (seededOrder != null) {
+            seededOrder.admit(task);
+        }
         task.start(shutdownBegun);
     }
 
@@ -234,10 +270,18 @@ public final class LoopCore implements TaskHost {
     /** Queues a callback, FIFO with the ready tasks. From any thread. */
     public CallbackHandle callSoon(Runnable callback) {
         ScheduledCallback c = new ScheduledCallback(this, callback);
-        if (!onHostThread(() -> ready.add(c))) {
+        if (!onHostThread(() -> queueCallback(c))) {
             throw new RejectedExecutionException(name + " has ended; schedule callbacks on a loop that runs");
         }
         return c;
+    }
+
+    /** Loop thread: queues a callback at the back of the ready queue. */
+    private void queueCallback(ScheduledCallback c) {
+        ready.add(c);
+        if (seededOrder != null) {
+            seededOrder.admit(c);
+        }
     }
 
     /** Runs {@code callback} once {@code nanos} have passed on the loop's clock. From any thread. */
@@ -278,6 +322,7 @@ public final class LoopCore implements TaskHost {
                 boolean posted = !inbox.isEmpty();
                 if (posted || ready.isEmpty() || poller.hasWaiters()) {
                     poller.poll(posted ? 0 : pollTimeoutMillis(), ran);
+                    advanceVirtualClockIfIdle();
                 } // else tasks are ready and none waits on a channel: no poll system call this turn
                 if (group != null) {
                     group.awake();
@@ -313,7 +358,11 @@ public final class LoopCore implements TaskHost {
         long now = now();
         int n = 0;
         for (TimerEntry e; (e = timers.pollDue(now)) != null; n++) {
-            runGuarded(e.action);
+            if (seededOrder != null && e.action instanceof ScheduledCallback) {
+                queueCallback((ScheduledCallback) e.action); // a due callLater is ready: it takes its place in the seeded order
+            } else {
+                runGuarded(e.action);
+            }
         }
         return n;
     }
@@ -321,6 +370,9 @@ public final class LoopCore implements TaskHost {
     /** Runs what is ready now, not what becomes ready meanwhile; returns how many it ran. */
     int runReady() {
         int n = ready.size();
+        if (seededOrder != null) {
+            return runReadySeeded(n);
+        }
         for (int i = 0; i < n; i++) {
             runGuarded(ready.poll());
         }
@@ -328,10 +380,44 @@ public final class LoopCore implements TaskHost {
         return n;
     }
 
-    /** How long a poll may block: 0 if something is ready, -1 for "until woken", else millis to the next timer. */
+    /** {@link #runReady()} of a seeded loop: this turn's {@code n} ready steps, in the seed's order. */
+    private int runReadySeeded(int n) {
+        Runnable[] batch = seededOrder.take(ready, n);
+        for (int i = 0; i < n; i++) {
+            Runnable step = batch[i];
+            batch[i] = null;
+            if (step instanceof ScheduledCallback) {
+                seededOrder.forget(step);
+            }
+            runGuarded(step);
+        }
+        steps += n;
+        return n;
+    }
+
+    /**
+     * Virtual time: after a poll that found nothing, when nothing is ready, nothing was posted and no
+     * blocking work is in flight, the clock jumps at once to the earliest timer (which the turn then
+     * fires). I/O readiness and awaited stages do not hold it back. Does nothing on the system clock.
+     */
+    private void advanceVirtualClockIfIdle() {
+        if (virtualClock != null && timers.size() > 0 && ready.isEmpty() && inbox.isEmpty()
+                && blockingInFlight.isEmpty()) {
+            virtualClock.advanceTo(origin + timers.nextDeadline());
+        }
+    }
+
+    /**
+     * How long a poll may block: 0 if something is ready, -1 for "until woken", else millis to the next
+     * timer. On a virtual clock a timer never makes the poll wait: 0 when the clock may jump to it, else
+     * (blocking work in flight) -1, until the work's completion wakes the poller.
+     */
     private long pollTimeoutMillis() {
         if (!ready.isEmpty()) {
             return 0;
+        }
+        if (virtualClock != null) {
+            return timers.size() > 0 && blockingInFlight.isEmpty() ? 0 : -1;
         }
         long next = timers.nextDeadline();
         if (next == Long.MAX_VALUE) {
@@ -383,7 +469,7 @@ public final class LoopCore implements TaskHost {
         }
         ready.clear();
         timers.clear();
-        pool.shutdown(2_000, CompletionWait.OnPool::dropped);
+        pool.shutdown(2_000, job -> CompletionWait.OnPool.dropped(BlockingInFlight.unwrap(job)));
         poller.close();
         terminated.countDown();
     }
@@ -454,6 +540,14 @@ public final class LoopCore implements TaskHost {
     /** Whether the loop has ended and released its resources. */
     public boolean isClosed() {
         return terminated.getCount() == 0;
+    }
+
+    /**
+     * The tasks of this loop that have not ended, in no particular order (a snapshot). Loop thread:
+     * a test harness asks it from the main task, to name the tasks a test left running.
+     */
+    public List<LoopTask<?>> liveTasks() {
+        return new ArrayList<>(live);
     }
 
     /**
