@@ -165,4 +165,17 @@ public final class RuntimeProtocol {
         MEMBERS.add(m);
         return m;
     }
+
+    // ---- the runtime's own leaves ------------------------------------------------------------
+
+    /**
+     * The suspendable methods of {@link #CONTINUATION} that user code calls and that are leaves: left
+     * uninstrumented, each takes on entry the arm that its instrumented caller set for it,
+     * {@link #methodId methodId(name, descriptor)}, as every instrumented method does. Name followed by
+     * descriptor. The agent treats a call to them as it treats any suspendable call; the runtime's
+     * {@code RuntimeProtocolTest} checks that each exists, is marked, and that the runtime's ids for them
+     * ({@code FrameStack.SUSPEND_ID}, {@code FrameStack.SUSPEND_VALUE_ID}) are these.
+     */
+    public static final List<String> CONTINUATION_LEAVES =
+            List.of("suspend()V", "suspend(Ljava/lang/Object;)Ljava/lang/Object;");
 }

@@ -31,7 +31,8 @@ public final class Main {
                 new StdinDemo(),
                 new EchoServerDemo(),
                 new LoadDemo(),
-                new HttpDemo())) {
+                new HttpDemo(),
+                new DurableDemo())) {
             all.put(d.name(), d);
         }
         return all;

@@ -168,6 +168,14 @@ final class DemoProcess implements AutoCloseable {
         return new Result(process.exitValue(), snapshot(out), snapshot(err));
     }
 
+    /** Kills the process at once ({@code destroyForcibly}, as a crash or {@code kill -9} would) and returns what it printed. */
+    Result kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+        outReader.join(5_000);
+        errReader.join(5_000);
+        return new Result(process.exitValue(), snapshot(out), snapshot(err));
+    }
+
     private static List<String> snapshot(List<String> lines) {
         synchronized (lines) {
             return new ArrayList<>(lines);

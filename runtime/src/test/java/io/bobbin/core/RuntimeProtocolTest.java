@@ -123,6 +123,31 @@ class RuntimeProtocolTest {
             assertNotEquals(0, RuntimeProtocol.methodId(p[0], p[1]), p[0] + p[1]);
         }
         assertEquals(FrameStack.class.getField("SUSPEND_ID").getInt(null), RuntimeProtocol.methodId("suspend", "()V"));
+        assertEquals(FrameStack.class.getField("SUSPEND_VALUE_ID").getInt(null),
+                RuntimeProtocol.methodId("suspend", "(Ljava/lang/Object;)Ljava/lang/Object;"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theContinuationsLeavesAreMarkedPublicStaticAndLeftAsTheyAre() throws ReflectiveOperationException {
+        List<String> leaves = (List<String>) constant(RuntimeProtocol.class, "CONTINUATION_LEAVES");
+        assertEquals(2, leaves.size());
+        Class<?> continuation = runtimeClass((String) constant(RuntimeProtocol.class, "CONTINUATION"));
+        for (String leaf : leaves) {
+            String name = leaf.substring(0, leaf.indexOf('('));
+            String desc = leaf.substring(name.length());
+            Method found = null;
+            for (Method m : continuation.getDeclaredMethods()) {
+                if (m.getName().equals(name)
+                        && MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString().equals(desc)) {
+                    found = m;
+                }
+            }
+            assertTrue(found != null, leaf + " is missing from " + continuation.getName());
+            assertTrue(Modifier.isPublic(found.getModifiers()) && Modifier.isStatic(found.getModifiers()), leaf);
+            assertTrue(found.isAnnotationPresent(io.bobbin.Suspendable.class), leaf + " is not @Suspendable");
+            assertFalse(found.isAnnotationPresent(io.bobbin.internal.cont.Instrumented.class), leaf + " was instrumented");
+        }
     }
 
     @Test

@@ -3,13 +3,18 @@ package io.bobbin.fuzz;
 import io.bobbin.Continuation;
 import io.bobbin.ContinuationException;
 import io.bobbin.SuspendableCallable;
+import io.bobbin.SuspendableRunnable;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.Serializable;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +68,9 @@ import org.objectweb.asm.util.CheckClassAdapter;
  *       mark, which the agent leaves alone) run plainly, and from the instrumented program run
  *       plainly, in a {@link Continuation} resumed until done (every Nth resume on another thread),
  *       in a continuation nested three deep, and as one of two copies whose continuations are
- *       resumed in turn.</li>
+ *       resumed in turn; and, for programs generated serializable (half the seeds: every helper type
+ *       and suspendable interface {@code Serializable}), in a continuation written to bytes and read
+ *       back at every suspension, the copy going on in its place.</li>
  * </ol>
  * A failure is shrunk (smaller settings from the same seed, then whole statements, single
  * statements and expressions left out or made plain) and printed with its seed and smallest source.
@@ -84,6 +91,8 @@ public final class FuzzHarness {
         PLAIN_MISMATCH,
         /** The program run in a continuation differs from the baseline. */
         CONTINUATION_MISMATCH,
+        /** The program run in a continuation written and read back at every suspension differs from the baseline. */
+        SERIAL_MISMATCH,
         /** A run did not end in time. */
         HANG,
         /** javac wrote code that does not verify even uninstrumented (JDK 17's javac does, for some switch expressions). */
@@ -203,7 +212,8 @@ public final class FuzzHarness {
             Map<String, String> units = new LinkedHashMap<>();
             units.put(pkgS + ".Prog", srcS);
             ProgramGenerator.OTHER.forEach((name, text) ->
-                    units.put(pkgS + ".other." + name, ProgramGenerator.render(text, pkgS, true)));
+                    units.put(pkgS + ".other." + name,
+                            ProgramGenerator.render(ProgramGenerator.serial(text, settings.serializable), pkgS, true)));
             classesS = compile(units, settings.debugInfo);
         } catch (CompileError e) {
             if (e.getMessage() == null) {
@@ -263,6 +273,14 @@ public final class FuzzHarness {
                     return new Result(Kind.CONTINUATION_MISMATCH, "baseline:\n    " + base + "\nin one of two continuations"
                             + " of two copies of the program, resumed in turn (every " + every + "th resume on another"
                             + " thread):\n    " + r, srcS, r.suspensions, gen);
+                }
+            }
+            if (settings.serializable) {
+                Run serial = run(classesS, pkgS, true, SERIALIZED);
+                if (!serial.sameAs(base)) {
+                    return new Result(Kind.SERIAL_MISMATCH, "baseline:\n    " + base + "\nin a continuation written to bytes"
+                            + " and read back at every suspension (every 3rd resume on another thread, "
+                            + serial.suspensions + " suspensions):\n    " + serial, srcS, serial.suspensions, gen);
                 }
             }
             if (VERBOSE) {
@@ -399,7 +417,16 @@ public final class FuzzHarness {
         }
     }
 
-    /** Runs {@code Prog.call()} in a fresh loader: plainly, or in a continuation resumed until done. */
+    /** {@link #run}'s {@code every} for a run in a continuation written and read back at every suspension. */
+    private static final int SERIALIZED = Integer.MIN_VALUE;
+    /** Continuations written and read back by {@link #serialized}, in all. */
+    private static final java.util.concurrent.atomic.AtomicLong ROUND_TRIPS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Runs {@code Prog.call()} in a fresh loader: plainly, or in a continuation resumed until done (every
+     * {@code every}th resume on another thread; nested in another when {@code -every}), or, with
+     * {@link #SERIALIZED}, in one written to bytes and read back at every suspension.
+     */
     @SuppressWarnings("unchecked")
     private static Run run(Map<String, byte[]> classes, String pkg, boolean inContinuation, int every) throws TimeoutException {
         GenLoader loader = new GenLoader(classes);
@@ -410,7 +437,9 @@ public final class FuzzHarness {
             String where = "";
             try {
                 Object value;
-                if (inContinuation && every < 0) {
+                if (inContinuation && every == SERIALIZED) {
+                    value = serialized((SuspendableCallable<Object>) instance, prog, loader, 3);
+                } else if (inContinuation && every < 0) {
                     value = nested((SuspendableCallable<Object>) instance, -every);
                 } else if (inContinuation) {
                     value = inContinuation((SuspendableCallable<Object>) instance, every);
@@ -561,6 +590,84 @@ public final class FuzzHarness {
             return null;
         }, every);
         return out[0];
+    }
+
+    /** The body of a continuation that is written and read back: it keeps the program's result. */
+    static final class SerialBody implements SuspendableRunnable, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final SuspendableCallable<Object> prog;
+        Object result;
+
+        SerialBody(SuspendableCallable<Object> prog) {
+            this.prog = prog;
+        }
+
+        @Override
+        public void run() throws Exception {
+            result = prog.call();
+        }
+    }
+
+    /**
+     * The program in a continuation that, at every suspension, is written to bytes and read back (through
+     * the program's loader), the copy going on in its place; every {@code every}th resume on another
+     * thread. The program's one static object field, {@code INST} (the program itself, also held by its
+     * frames), is written in the same stream and set to its copy, so that the copy's objects are the ones
+     * the program sees (its other statics are numbers, the trace, and strings never compared by identity).
+     */
+    private static Object serialized(SuspendableCallable<Object> prog, Class<?> progClass, GenLoader loader, int every)
+            throws Throwable {
+        java.lang.reflect.Field inst = progClass.getDeclaredField("INST");
+        inst.setAccessible(true);
+        SerialBody body = new SerialBody(prog);
+        Continuation c = new Continuation(body);
+        int resumes = 0;
+        try {
+            while (true) {
+                if (resumes % every == every - 1) {
+                    Continuation k = c;
+                    try {
+                        OTHER.submit(k::resume).get();
+                    } catch (ExecutionException e) {
+                        throw e.getCause();
+                    }
+                } else {
+                    c.resume();
+                }
+                if (c.isDone()) {
+                    return body.result;
+                }
+                if (++resumes > MAX_RESUMES) {
+                    throw new IllegalStateException("more than " + MAX_RESUMES + " resumes");
+                }
+                Object[] copy = (Object[]) throughBytes(new Object[] {c, body, inst.get(null)}, loader);
+                ROUND_TRIPS.incrementAndGet();
+                c = (Continuation) copy[0];
+                body = (SerialBody) copy[1];
+                inst.set(null, copy[2]);
+            }
+        } catch (ContinuationException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static Object throughBytes(Object o, ClassLoader loader) throws IOException, ClassNotFoundException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(b)) {
+            out.writeObject(o);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b.toByteArray())) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+        }) {
+            return in.readObject();
+        }
     }
 
     /** An exception as the comparison sees it: its class and message, and its cause's. */
@@ -829,6 +936,9 @@ public final class FuzzHarness {
         int generatorErrors;
         int tooLarge;
         int javacBugs;
+        /** Cases generated serializable, and how often their continuations were written and read back. */
+        int serialCases;
+        long roundTrips;
         final List<String> failures = new ArrayList<>();
         final Map<Kind, Integer> byKind = new LinkedHashMap<>();
 
@@ -836,7 +946,8 @@ public final class FuzzHarness {
         public String toString() {
             return cases + " cases, " + passed + " passed, " + suspensions + " suspensions, " + failures.size()
                     + " failures " + byKind + ", " + generatorErrors + " generator errors, " + tooLarge
-                    + " left alone as too large, " + javacBugs + " skipped for javac's bugs";
+                    + " left alone as too large, " + javacBugs + " skipped for javac's bugs; " + serialCases
+                    + " cases serializable, their continuations written and read back " + roundTrips + " times";
         }
     }
 
@@ -851,8 +962,13 @@ public final class FuzzHarness {
         for (long seed = first; seed < first + count && System.nanoTime() < deadline; seed++) {
             ProgramGenerator.Settings settings = ProgramGenerator.Settings.random(seed);
             long t0 = System.nanoTime();
+            long trips = ROUND_TRIPS.get();
             Result r = runCase(seed, settings, Set.of(), Set.of());
             long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (settings.serializable) {
+                report.serialCases++;
+                report.roundTrips += ROUND_TRIPS.get() - trips;
+            }
             if (ms > 3000) {
                 log.println("slow: seed " + seed + " took " + ms + " ms (" + r.source.length() + " chars, "
                         + r.suspensions + " suspensions)");

@@ -23,5 +23,6 @@ class FuzzTest {
         assertEquals(0, report.generatorErrors, "the generator wrote code that does not compile (see the output)");
         assertEquals(0, report.failures.size(), "fuzz failures: " + report.failures);
         assertTrue(report.suspensions > 0, "no suspension happened at all");
+        assertTrue(report.serialCases == 0 || report.roundTrips > 0, "no continuation was written and read back");
     }
 }

@@ -48,6 +48,8 @@ final class ProgramGenerator {
         boolean clinit = true;
         boolean wide = true;
         boolean debugInfo = true;
+        /** Every helper type and suspendable interface is Serializable, and the program is run written and read back at every suspension too. */
+        boolean serializable;
 
         Settings copy() {
             try {
@@ -66,6 +68,7 @@ final class ProgramGenerator {
             s.nesting = 1 + r.nextInt(3);
             s.exprDepth = 1 + r.nextInt(4);
             s.debugInfo = r.nextBoolean();
+            s.serializable = r.nextBoolean(); // drawn last: the draws above stay what they were
             return s;
         }
 
@@ -75,7 +78,8 @@ final class ProgramGenerator {
                     + (loops ? "" : " -loops") + (switches ? "" : " -switches") + (tries ? "" : " -tries")
                     + (lambdas ? "" : " -lambdas") + (news ? "" : " -news") + (concat ? "" : " -concat")
                     + (arrays ? "" : " -arrays") + (hosts ? "" : " -hosts") + (recursion ? "" : " -recursion")
-                    + (clinit ? "" : " -clinit") + (wide ? "" : " -wide") + (debugInfo ? " -g" : " -g:none");
+                    + (clinit ? "" : " -clinit") + (wide ? "" : " -wide") + (debugInfo ? " -g" : " -g:none")
+                    + (serializable ? " +serial" : "");
         }
     }
 
@@ -230,6 +234,20 @@ final class ProgramGenerator {
                 .replace("$CALLABLE", suspendable ? "io.bobbin.SuspendableCallable" : "java.util.concurrent.Callable");
     }
 
+    /**
+     * {@code text} (the prelude, or a unit of {@link #OTHER}) with every helper type {@code Serializable},
+     * and the suspendable functional interfaces too (so their lambdas are), when {@code serializable}:
+     * then every value the program can hold in a frame is serializable, {@code Prog} included.
+     */
+    static String serial(String text, boolean serializable) {
+        // A list's iterator is not serializable: a serializable program loops over a Two instead.
+        return text.replace("$LIST_OF(", serializable ? "new Two(" : "java.util.List.of(")
+                .replace("$SER_HELPERS", serializable ? TWO : "")
+                .replace("$IMPL_SER", serializable ? " implements java.io.Serializable" : "")
+                .replace("$EXT_SER", serializable ? " extends java.io.Serializable" : "")
+                .replace("$AND_SER", serializable ? ", java.io.Serializable" : "");
+    }
+
     /** A template with {@code $PKG}, {@code @S } and {@code $CALLABLE} placeholders; see {@link #render}. */
     String generate() {
         int count = settings.methods;
@@ -263,7 +281,8 @@ final class ProgramGenerator {
         }
         entry.append("        return r(").append(callTarget(ctx, m0)).append("(").append(args).append("));\n");
         entry.append("    }\n");
-        return PRELUDE.replace("$GENERATED_PROG", entry.toString() + prog).replace("$GENERATED_HOST", host.toString());
+        return serial(PRELUDE.replace("$GENERATED_PROG", entry.toString() + prog).replace("$GENERATED_HOST", host.toString()),
+                settings.serializable);
     }
 
     private Host pickHost() {
@@ -641,7 +660,7 @@ final class ProgramGenerator {
             sb.append(p).append("for (int ").append(v).append(" : ").append(expr(ctx, Ty.IA, e)).append(") {\n");
         } else {
             type = Ty.STR;
-            sb.append(p).append("for (String ").append(v).append(" : java.util.List.of(").append(stringish(ctx, e))
+            sb.append(p).append("for (String ").append(v).append(" : $LIST_OF(").append(stringish(ctx, e))
                     .append(", ").append(stringish(ctx, e)).append(")) {\n");
         }
         sb.append(pad(indent + 1)).append("if (FUEL-- <= 0) break;\n");
@@ -1266,7 +1285,7 @@ final class ProgramGenerator {
                     "    }",
                     "}",
                     "",
-                    "abstract class PBase {",
+                    "abstract class PBase$IMPL_SER {",
                     "    final int v;",
                     "    PBase(int v) { this.v = v; }",
                     "    @Override public String toString() { return getClass().getSimpleName() + v; }",
@@ -1278,6 +1297,20 @@ final class ProgramGenerator {
                     ""),
             "PubA", "package $PKG.other;\n\npublic final class PubA extends PBase { public PubA(int v) { super(v); } }\n",
             "PubB", "package $PKG.other;\n\npublic final class PubB extends PBase { public PubB(int v) { super(v); } }\n");
+
+    /** Two strings to loop over, with a serializable iterator: for serializable programs. */
+    private static final String TWO = String.join("\n",
+            "final class Two implements Iterable<String>, java.io.Serializable {",
+            "    final String a; final String b;",
+            "    Two(String a, String b) { this.a = a; this.b = b; }",
+            "    @Override public java.util.Iterator<String> iterator() { return new It(); }",
+            "    final class It implements java.util.Iterator<String>, java.io.Serializable {",
+            "        int i;",
+            "        @Override public boolean hasNext() { return i < 2; }",
+            "        @Override public String next() { return i++ == 0 ? a : b; }",
+            "    }",
+            "}",
+            "");
 
     private static final String PRELUDE = String.join("\n",
             "package $PKG;",
@@ -1328,7 +1361,7 @@ final class ProgramGenerator {
             "    @S @Override public int hd(int x) throws Exception { int y = Host.super.hd(x); point(); return y + 1; }",
             "    @S static int va(int... xs) { point(); int s = 0; for (int x : xs) s = s * 3 + x; return s; }",
             "    @S static String gt(int a, long l, double d, boolean z) { point(); return cut(a + \"/\" + l + \"/\" + d + \"/\" + z); }",
-            "    final class Inner {",
+            "    final class Inner$IMPL_SER {",
             "        final int k;",
             "        Inner(int k) { this.k = k; }",
             "        @S int im(int x) { point(); return x + k + fi; }",
@@ -1337,22 +1370,22 @@ final class ProgramGenerator {
             "$GENERATED_PROG",
             "}",
             "",
-            "abstract class Base {",
+            "abstract class Base$IMPL_SER {",
             "    @S abstract int vm(int x);",
             "    @S int bm(int x) { Prog.point(); return x - 7; }",
             "}",
             "",
-            "@S interface SFun { int apply(int x) throws Exception; }",
+            "@S interface SFun$EXT_SER { int apply(int x) throws Exception; }",
             "",
-            "@S interface GFun<A, R> { R ap(A a, long l, double d, boolean z) throws Exception; }",
+            "@S interface GFun<A, R>$EXT_SER { R ap(A a, long l, double d, boolean z) throws Exception; }",
             "",
             "interface Box<T> { @S T get(T x) throws Exception; }",
             "",
-            "final class IntBox implements Box<Integer> {",
+            "final class IntBox implements Box<Integer>$AND_SER {",
             "    @Override public Integer get(Integer x) { point(); return x + 1; }",
             "}",
             "",
-            "final class Res implements AutoCloseable {",
+            "final class Res implements AutoCloseable$AND_SER {",
             "    final String n;",
             "    Res(String n) { this.n = n; t(\"open \" + n); }",
             "    @S @Override public void close() { t(\"close \" + n); point(); }",
@@ -1366,7 +1399,7 @@ final class ProgramGenerator {
             "$GENERATED_HOST",
             "}",
             "",
-            "final class Foo {",
+            "final class Foo$IMPL_SER {",
             "    int a; final String s; final long l;",
             "    Foo(int a, String s, long l) { this.a = a; this.s = s; this.l = l; }",
             "    @S int fm(int x) { point(); return a * 7 + x; }",
@@ -1375,13 +1408,13 @@ final class ProgramGenerator {
             "    @Override public String toString() { return \"Foo(\" + a + \",\" + s + \",\" + l + \")\"; }",
             "}",
             "",
-            "final class L1 {",
+            "final class L1$IMPL_SER {",
             "    static { t(\"<clinit L1>\"); }",
             "    final int v;",
             "    L1(int a, int b) { v = a * 31 + b; }",
             "}",
             "",
-            "final class L2 {",
+            "final class L2$IMPL_SER {",
             "    static { t(\"<clinit L2>\"); }",
             "    final int v;",
             "    L2(String s) { v = String.valueOf(s).hashCode(); }",
@@ -1390,5 +1423,5 @@ final class ProgramGenerator {
             "class E extends RuntimeException { E(String m) { super(m); } }",
             "",
             "class CE extends Exception { CE(String m) { super(m); } }",
-            "");
+            "$SER_HELPERS");
 }

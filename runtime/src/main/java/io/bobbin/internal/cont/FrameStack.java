@@ -44,6 +44,11 @@ public final class FrameStack {
     /** {@link #methodId} of {@code Continuation.suspend()}, and its name for {@link #enter}. */
     public static final int SUSPEND_ID = methodId("suspend", "()V");
     public static final String SUSPEND_SELF = UNANCHORED + "io.bobbin.Continuation.suspend";
+    /**
+     * {@link #methodId} of {@code Continuation.suspend(Object)}, a leaf of its own: its callers arm it
+     * for this id, so it takes its anchor with it (and {@link #SUSPEND_SELF}, the same name).
+     */
+    public static final int SUSPEND_VALUE_ID = methodId("suspend", "(Ljava/lang/Object;)Ljava/lang/Object;");
     private static final int TORTURE_ID = methodId("tortureSuspend", "()V");
     private static final String TORTURE_SELF = UNANCHORED + "io.bobbin.internal.cont.FrameStack.tortureSuspend";
 
@@ -184,6 +189,21 @@ public final class FrameStack {
     /** Whether frames are saved, waiting to be restored. */
     public boolean hasFrames() {
         return isp != 0; // every saved frame pushed its resume point
+    }
+
+    /**
+     * Replaces the saved frames with a store rebuilt elsewhere (a continuation read back from a
+     * stream, see {@link SerialFrames}): the arrays are taken as they are, in the layout the capture
+     * leaves (leaf frame first, each frame's resume point after its ints). Only on a store that has
+     * never run.
+     */
+    void load(int[] ints, int isp, long[] longs, int lsp, Object[] refs, int rsp) {
+        this.ints = ints;
+        this.isp = isp;
+        this.longs = longs;
+        this.lsp = lsp;
+        this.refs = refs;
+        this.rsp = rsp;
     }
 
     /** Drops every saved frame (the continuation ended). */

@@ -1,7 +1,11 @@
 package io.bobbin.internal.cont;
 
 import io.bobbin.Continuation;
+import java.io.Serializable;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,9 +20,10 @@ import java.util.List;
  *
  * <p>How a frame's method is found: a resume point's id names its method (the bits above
  * {@link #POINT_BITS}, a hash of class, name and descriptor). The root's method is looked for in the
- * continuation body's class (for a lambda, in the class that declares it); each next frame's, in the
- * class of the receiver the caller saved for the call (a virtual or interface call), or in the call's
- * owner (a static or private call), with their supertypes.
+ * continuation body's class (for a lambda, in the class that declares it, and for a method reference,
+ * in the class of the method it names); each next frame's, in the class of the receiver the caller
+ * saved for the call (a virtual or interface call, the same way), or in the call's owner (a static or
+ * private call), with their supertypes.
  *
  * <p>Threads: call it only while the continuation is not running (new, suspended or done) and with
  * the continuation's thread handing over to the caller (for a task: on its loop's thread); the store
@@ -93,7 +98,7 @@ public final class SavedFrames {
         long[] longs = s.longs;
         Object[] refs = s.refs;
         List<Frame> out = new ArrayList<>();
-        Class<?>[] candidates = withLambdaHost(ContinuationAccess.bodyOf(c).getClass());
+        Class<?>[] candidates = candidatesFor(ContinuationAccess.bodyOf(c));
         String expectName = null;
         String expectDesc = null;
         while (isp > 0) {
@@ -126,7 +131,7 @@ public final class SavedFrames {
             expectName = f[7];
             expectDesc = f[8];
             if (receiver >= 0 && fr[receiver] != null) {
-                candidates = withLambdaHost(fr[receiver].getClass());
+                candidates = candidatesFor(fr[receiver]);
             } else {
                 Class<?> owner = load(f[6], m.getDeclaringClass().getClassLoader());
                 candidates = owner == null ? new Class<?>[0] : new Class<?>[] {owner};
@@ -147,17 +152,55 @@ public final class SavedFrames {
         }
     }
 
-    /** {@code k}, and for a lambda's or method reference's class the class that declares its body. */
-    private static Class<?>[] withLambdaHost(Class<?> k) {
+    /**
+     * Where the method that {@code target} runs is declared: its class; and for a lambda or method
+     * reference, the class that made it (where a lambda's body is), the class of the method a method
+     * reference names (from its {@link SerializedLambda} when it is serializable), and the classes of
+     * what it captured (the receiver of a bound method reference).
+     */
+    private static Class<?>[] candidatesFor(Object target) {
+        Class<?> k = target.getClass();
         String name = k.getName();
         int cut = name.indexOf("$$Lambda");
-        if (cut > 0) {
-            Class<?> host = load(name.substring(0, cut), k.getClassLoader());
-            if (host != null) {
-                return new Class<?>[] {k, host};
+        if (cut <= 0) {
+            return new Class<?>[] {k};
+        }
+        List<Class<?>> all = new ArrayList<>();
+        all.add(k);
+        ClassLoader loader = k.getClassLoader();
+        addIfAbsent(all, load(name.substring(0, cut), loader));
+        if (target instanceof Serializable) {
+            try {
+                Method replace = k.getDeclaredMethod("writeReplace");
+                replace.setAccessible(true);
+                Object form = replace.invoke(target);
+                if (form instanceof SerializedLambda) {
+                    addIfAbsent(all, load(((SerializedLambda) form).getImplClass(), loader));
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // not a lambda of the JDK's making, or one this package may not open: the captures may tell
             }
         }
-        return new Class<?>[] {k};
+        for (Field f : k.getDeclaredFields()) {
+            if (!Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive()) {
+                try {
+                    f.setAccessible(true);
+                    Object captured = f.get(target);
+                    if (captured != null) {
+                        addIfAbsent(all, captured.getClass());
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // a module that does not open it: nothing more to learn
+                }
+            }
+        }
+        return all.toArray(new Class<?>[0]);
+    }
+
+    private static void addIfAbsent(List<Class<?>> all, Class<?> k) {
+        if (k != null && !all.contains(k)) {
+            all.add(k);
+        }
     }
 
     /**
@@ -201,7 +244,8 @@ public final class SavedFrames {
         return all;
     }
 
-    private static String descriptor(Method m) {
+    /** The JVM descriptor of {@code m}. */
+    static String descriptor(Method m) {
         StringBuilder b = new StringBuilder("(");
         for (Class<?> p : m.getParameterTypes()) {
             b.append(p.descriptorString());
