@@ -6,6 +6,9 @@ import io.bobbin.LoopStats;
 import io.bobbin.SuspendableCallable;
 import io.bobbin.internal.blocking.BlockingPool;
 import io.bobbin.internal.io.Poller;
+import io.bobbin.internal.observe.Events;
+import io.bobbin.internal.observe.LoopDump;
+import io.bobbin.internal.observe.LoopObserver;
 import io.bobbin.internal.task.CompletionWait;
 import io.bobbin.internal.task.LoopTask;
 import io.bobbin.internal.task.TaskHost;
@@ -57,6 +60,8 @@ public final class LoopCore implements TaskHost {
     private final Poller poller;
     private final BlockingPool pool;
     private final Inbox inbox;
+    /** Slow-step watch, step times for Flight Recorder, the MBean: see {@link LoopObserver}. */
+    private final LoopObserver observer;
     private final AtomicLong taskIds = new AtomicLong();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean closing;
@@ -82,6 +87,7 @@ public final class LoopCore implements TaskHost {
         this.poller = poller;
         this.pool = pool;
         this.inbox = new Inbox(poller, this::thread);
+        this.observer = new LoopObserver(face, name);
     }
 
     /** The loop running on this thread, or {@code null}. */
@@ -146,12 +152,13 @@ public final class LoopCore implements TaskHost {
 
     @Override
     public void submitBlocking(Runnable job) {
-        pool.submit(job);
+        pool.submit(Events.timedBlocking(job, name, LoopTask.currentOrNull()));
     }
 
     @Override
     public void taskEnded(LoopTask<?> task) {
         live.remove(task);
+        observer.taskEnded(task);
     }
 
     @Override
@@ -245,6 +252,7 @@ public final class LoopCore implements TaskHost {
     public void runLoop(LoopTask<?> main) {
         CURRENT.set(face);
         running = true;
+        observer.started(Thread.currentThread());
         boolean interrupted = false;
         try {
             boolean ran = false;
@@ -290,8 +298,9 @@ public final class LoopCore implements TaskHost {
         }
         long now = now();
         int n = 0;
+        LoopObserver timing = observer.stepTiming();
         for (TimerEntry e; (e = timers.pollDue(now)) != null; n++) {
-            runGuarded(e.action);
+            runStep(e.action, timing);
         }
         return n;
     }
@@ -299,8 +308,9 @@ public final class LoopCore implements TaskHost {
     /** Runs what is ready now, not what becomes ready meanwhile; returns how many it ran. */
     int runReady() {
         int n = ready.size();
+        LoopObserver timing = observer.stepTiming();
         for (int i = 0; i < n; i++) {
-            runGuarded(ready.poll());
+            runStep(ready.poll(), timing);
         }
         steps += n;
         return n;
@@ -320,6 +330,17 @@ public final class LoopCore implements TaskHost {
             return 0;
         }
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+
+    /** Runs one task step or callback, timed if {@code timing} (from {@link LoopObserver#stepTiming()}) is not null. */
+    private static void runStep(Runnable r, LoopObserver timing) {
+        if (timing == null) {
+            runGuarded(r);
+        } else {
+            long began = timing.stepStarted(r);
+            runGuarded(r);
+            timing.stepEnded(r, began);
+        }
     }
 
     /** Runs {@code r}, logging what it throws: nothing a callback does stops the loop. */
@@ -358,8 +379,9 @@ public final class LoopCore implements TaskHost {
         }
         ready.clear();
         timers.clear();
-        pool.shutdown(2_000, CompletionWait.OnPool::dropped);
+        pool.shutdown(2_000, job -> CompletionWait.OnPool.dropped(Events.untimed(job)));
         poller.close();
+        observer.ended();
         terminated.countDown();
     }
 
@@ -398,5 +420,21 @@ public final class LoopCore implements TaskHost {
     public LoopStats stats() {
         return new LoopStats(live.size(), ready.size(), timers.size(), poller.registeredChannels(),
                 pool.threadCount(), steps, turns, poller.wakeupsWritten(), poller.wakeupsCoalesced());
+    }
+
+    // ---- observability -------------------------------------------------------------------------
+
+    /** Before the loop starts: report task steps and callbacks longer than {@code nanos} (0: none). */
+    public void slowStepThreshold(long nanos) {
+        observer.slowStepThreshold(nanos);
+    }
+
+    /**
+     * Every live task: its state, what it waits for, its frames (see {@link LoopDump}). From any
+     * thread: the tasks are read on the loop's thread, which another thread waits for a bounded time.
+     */
+    public String dump() {
+        return LoopDump.take(name, thread, observer, this::onHostThread,
+                () -> LoopDump.describe(name, thread, now(), stats(), live));
     }
 }
