@@ -3,6 +3,7 @@ package io.bobbin;
 import io.bobbin.internal.blocking.BlockingPool;
 import io.bobbin.internal.io.NioPoller;
 import io.bobbin.internal.loop.LoopCore;
+import io.bobbin.internal.observe.SlowStepWatchdog;
 import io.bobbin.internal.task.LoopTask;
 import io.bobbin.internal.time.Clock;
 import io.bobbin.internal.time.VirtualClock;
@@ -55,8 +56,10 @@ public final class EventLoop implements AutoCloseable, Executor {
     private final LoopCore core;
 
     private EventLoop(Builder b, Thread thread, String name) throws IOException {
+        long slowStepNanos = SlowStepWatchdog.thresholdNanos(b.slowStepThreshold); // a bad property throws before anything opens
         this.core = new LoopCore(this, name, thread, b.virtualTime ? new VirtualClock() : Clock.SYSTEM, new NioPoller(),
                 new BlockingPool(name, b.maxBlockingThreads, b.blockingKeepAlive.toNanos()), b.seed);
+        core.slowStepThreshold(slowStepNanos);
     }
 
     // ---- ways in ------------------------------------------------------------------------------
@@ -188,6 +191,32 @@ public final class EventLoop implements AutoCloseable, Executor {
          */
         public Builder seed(long seed) {
             this.seed = OptionalLong.of(seed);
+            return this;
+        }
+
+        private Duration slowStepThreshold;
+
+        /**
+         * Reports every task step or callback that holds the loop's thread longer than {@code
+         * threshold}: a task that computes too long between two suspension points, or calls something
+         * that blocks the thread. Each such step is reported once, while it still runs, through
+         * {@link System.Logger} {@code io.bobbin.EventLoop} at {@code WARNING}: what was running (the
+         * task, or a callback), its method, and the stack of the loop's thread at that moment (sampled
+         * by one daemon watchdog thread shared by every loop with a threshold, started with the first
+         * of them), and recorded as a Flight Recorder event {@code io.bobbin.SlowStep}. A loop with a
+         * threshold reads the clock twice per step; one without reads none.
+         *
+         * <p>Default: none, or the system property {@code bobbin.slowStepMillis} (milliseconds; 0 for
+         * none) when it is set.
+         *
+         * @throws IllegalArgumentException if {@code threshold} is zero or negative
+         */
+        public Builder slowStepThreshold(Duration threshold) {
+            Objects.requireNonNull(threshold, "threshold");
+            if (threshold.isZero() || threshold.isNegative()) {
+                throw new IllegalArgumentException("slowStepThreshold must be positive, not " + threshold);
+            }
+            this.slowStepThreshold = threshold;
             return this;
         }
 
@@ -354,6 +383,23 @@ public final class EventLoop implements AutoCloseable, Executor {
      */
     public LoopStats stats() {
         return core.stats();
+    }
+
+    /**
+     * A readable text, like a thread dump, of every task of the loop: one block per task, in the order
+     * they were spawned, with its name, its state ({@code new}, {@code ready}, {@code running}, {@code
+     * waiting}), what it waits for (sleep until a time of the loop's clock, a readable or writable
+     * channel, the join of a task, blocking work, a stage, a lock or a channel) and its frames, as
+     * {@link Task#stackTrace()} gives them (the task that asks shows its live frames). A header gives
+     * the loop's counters.
+     *
+     * <p>From any thread. The tasks are read on the loop's thread: another thread waits for it, at
+     * most about a second; if a step holds the loop's thread that long (a task that blocks it), the
+     * text says so instead, with where that thread is. The loop pauses while it writes the dump.
+     * A loop that has ended has no tasks.
+     */
+    public String dump() {
+        return core.dump();
     }
 
     /** Whether the loop has ended and released its resources. */

@@ -106,4 +106,28 @@ public interface Task<T> {
      * a {@link CancellationException}. Completing or cancelling the future does not affect the task.
      */
     CompletableFuture<T> toCompletableFuture();
+
+    /**
+     * The frames of the suspended task, innermost first, as its user wrote them: class, method, file
+     * and line of each suspended call, the same that {@link Thread#getStackTrace()} would show if the
+     * task were a thread blocked there. Empty when the task is not suspended: not started yet, running,
+     * or ended. A task is suspended while it waits, and while it is ready to go on after a wait or a
+     * yield.
+     *
+     * <p>As a thread's trace shows the JDK's frames it is blocked in ({@code Thread.sleep}), the
+     * innermost frames are Bobbin's public methods the task waits in ({@code Async.sleep}, {@code
+     * Async.readable}, {@code Task.join}...); Bobbin's internal machinery below them, and the task's
+     * own root below its body, do not show. A call whose frame was not saved (an interface method
+     * like {@code Task.join}, or {@code Continuation.suspend} itself) shows with no line number.
+     *
+     * <p>Nothing is recorded for this on the way in and out of a suspension: the frames are read,
+     * when asked, from what the task's continuation saved. May be called from any thread; the frames
+     * are read on the loop's thread, so another thread waits for the loop to answer, at most about a
+     * second.
+     *
+     * @throws IllegalStateException if called from another thread while the loop's thread does not
+     *     answer within that time (a step holds it: a task that blocks the thread), or if the calling
+     *     thread is interrupted while it waits
+     */
+    StackTraceElement[] stackTrace();
 }

@@ -1,5 +1,6 @@
 package io.bobbin.internal.cont;
 
+import io.bobbin.internal.observe.Events;
 import java.util.Arrays;
 
 /**
@@ -406,7 +407,13 @@ public final class FrameStack {
      * {@code null} when its direct caller did not arm it, or a fault description.
      */
     public static IllegalStateException faultException(Object state) {
-        return new IllegalStateException(FaultReport.describe(state));
+        return recorded(new IllegalStateException(FaultReport.describe(state)));
+    }
+
+    /** Records a refused suspension for Flight Recorder (event {@code io.bobbin.SuspensionRefused}); returns {@code e}. */
+    private static IllegalStateException recorded(IllegalStateException e) {
+        Events.suspensionRefused(e.getMessage());
+        return e;
     }
 
     /** What one thread has mounted; reached through {@link #CARRIERS}. */

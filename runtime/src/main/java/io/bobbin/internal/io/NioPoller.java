@@ -133,6 +133,11 @@ public final class NioPoller implements Poller {
             leave();
         }
 
+        @Override
+        public String describe() {
+            return (write ? "writable " : "readable ") + watch.channel;
+        }
+
         /** Takes this wait off its channel. */
         void leave() {
             if (write ? watch.writer == this : watch.reader == this) {

@@ -6,6 +6,9 @@ import io.bobbin.LoopStats;
 import io.bobbin.SuspendableCallable;
 import io.bobbin.internal.blocking.BlockingPool;
 import io.bobbin.internal.io.Poller;
+import io.bobbin.internal.observe.Events;
+import io.bobbin.internal.observe.LoopDump;
+import io.bobbin.internal.observe.LoopObserver;
 import io.bobbin.internal.task.CompletionWait;
 import io.bobbin.internal.task.LoopTask;
 import io.bobbin.internal.task.TaskHost;
@@ -71,6 +74,8 @@ public final class LoopCore implements TaskHost {
     private final Poller poller;
     private final BlockingPool pool;
     private final Inbox inbox;
+    /** Slow-step watch, step times for Flight Recorder, the MBean: see {@link LoopObserver}. */
+    private final LoopObserver observer;
     private final AtomicLong taskIds = new AtomicLong();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean closing;
@@ -114,6 +119,7 @@ public final class LoopCore implements TaskHost {
         this.inbox = new Inbox(poller, this::thread);
         this.seededOrder = seed.isPresent() ? new SeededOrder(seed.getAsLong()) : null;
         this.blockingInFlight = virtualClock != null ? new BlockingInFlight(this) : null;
+        this.observer = new LoopObserver(face, name);
     }
 
     /** The loop running on this thread, or {@code null}. */
@@ -178,10 +184,11 @@ public final class LoopCore implements TaskHost {
 
     @Override
     public void submitBlocking(Runnable job) {
+        Runnable timed = Events.timedBlocking(job, name, LoopTask.currentOrNull());
         if (blockingInFlight != null) {
-            blockingInFlight.submit(pool, job);
+            blockingInFlight.submit(pool, timed);
         } else {
-            pool.submit(job);
+            pool.submit(timed);
         }
     }
 
@@ -191,6 +198,7 @@ public final class LoopCore implements TaskHost {
         if (seededOrder != null) {
             seededOrder.forget(task);
         }
+        observer.taskEnded(task);
     }
 
     @Override
@@ -305,6 +313,7 @@ public final class LoopCore implements TaskHost {
     public void runLoop(LoopTask<?> main) {
         CURRENT.set(face);
         running = true;
+        observer.started(Thread.currentThread());
         boolean interrupted = false;
         try {
             boolean ran = false;
@@ -357,11 +366,12 @@ public final class LoopCore implements TaskHost {
         }
         long now = now();
         int n = 0;
+        LoopObserver timing = observer.stepTiming();
         for (TimerEntry e; (e = timers.pollDue(now)) != null; n++) {
             if (seededOrder != null && e.action instanceof ScheduledCallback) {
                 queueCallback((ScheduledCallback) e.action); // a due callLater is ready: it takes its place in the seeded order
             } else {
-                runGuarded(e.action);
+                runStep(e.action, timing);
             }
         }
         return n;
@@ -370,18 +380,19 @@ public final class LoopCore implements TaskHost {
     /** Runs what is ready now, not what becomes ready meanwhile; returns how many it ran. */
     int runReady() {
         int n = ready.size();
+        LoopObserver timing = observer.stepTiming();
         if (seededOrder != null) {
-            return runReadySeeded(n);
+            return runReadySeeded(n, timing);
         }
         for (int i = 0; i < n; i++) {
-            runGuarded(ready.poll());
+            runStep(ready.poll(), timing);
         }
         steps += n;
         return n;
     }
 
     /** {@link #runReady()} of a seeded loop: this turn's {@code n} ready steps, in the seed's order. */
-    private int runReadySeeded(int n) {
+    private int runReadySeeded(int n, LoopObserver timing) {
         Runnable[] batch = seededOrder.take(ready, n);
         for (int i = 0; i < n; i++) {
             Runnable step = batch[i];
@@ -389,7 +400,7 @@ public final class LoopCore implements TaskHost {
             if (step instanceof ScheduledCallback) {
                 seededOrder.forget(step);
             }
-            runGuarded(step);
+            runStep(step, timing);
         }
         steps += n;
         return n;
@@ -428,6 +439,17 @@ public final class LoopCore implements TaskHost {
             return 0;
         }
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+
+    /** Runs one task step or callback, timed if {@code timing} (from {@link LoopObserver#stepTiming()}) is not null. */
+    private static void runStep(Runnable r, LoopObserver timing) {
+        if (timing == null) {
+            runGuarded(r);
+        } else {
+            long began = timing.stepStarted(r);
+            runGuarded(r);
+            timing.stepEnded(r, began);
+        }
     }
 
     /** Runs {@code r}, logging what it throws: nothing a callback does stops the loop. */
@@ -469,8 +491,9 @@ public final class LoopCore implements TaskHost {
         }
         ready.clear();
         timers.clear();
-        pool.shutdown(2_000, job -> CompletionWait.OnPool.dropped(BlockingInFlight.unwrap(job)));
+        pool.shutdown(2_000, job -> CompletionWait.OnPool.dropped(Events.untimed(BlockingInFlight.unwrap(job))));
         poller.close();
+        observer.ended();
         terminated.countDown();
     }
 
@@ -557,5 +580,21 @@ public final class LoopCore implements TaskHost {
     public LoopStats stats() {
         return new LoopStats(live.size(), ready.size(), timers.size(), poller.registeredChannels(),
                 pool.threadCount(), steps, turns, poller.wakeupsWritten(), poller.wakeupsCoalesced());
+    }
+
+    // ---- observability -------------------------------------------------------------------------
+
+    /** Before the loop starts: report task steps and callbacks longer than {@code nanos} (0: none). */
+    public void slowStepThreshold(long nanos) {
+        observer.slowStepThreshold(nanos);
+    }
+
+    /**
+     * Every live task: its state, what it waits for, its frames (see {@link LoopDump}). From any
+     * thread: the tasks are read on the loop's thread, which another thread waits for a bounded time.
+     */
+    public String dump() {
+        return LoopDump.take(name, thread, observer, this::onHostThread,
+                () -> LoopDump.describe(name, thread, now(), stats(), live));
     }
 }

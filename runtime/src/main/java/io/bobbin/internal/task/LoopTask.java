@@ -7,6 +7,9 @@ import io.bobbin.SuspendableCallable;
 import io.bobbin.Task;
 import io.bobbin.internal.cont.ContinuationAccess;
 import io.bobbin.internal.cont.ResumeHook;
+import io.bobbin.internal.cont.SavedFrames;
+import io.bobbin.internal.observe.OnLoop;
+import io.bobbin.internal.observe.TaskFrames;
 import io.bobbin.internal.util.Exceptions;
 import io.bobbin.internal.util.Logs;
 import java.util.ArrayList;
@@ -653,5 +656,54 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
      */
     public synchronized boolean endedByException() {
         return done && failure != null;
+    }
+
+    // ---- observability (see io.bobbin.internal.observe) -------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The frame store may be read only while the task does not run, so it is read on the loop's
+     * thread: at once when called there, otherwise handed over to it, the caller waiting up to
+     * {@value OnLoop#ANSWER_WAIT_MILLIS} ms for the answer.
+     *
+     * @throws IllegalStateException if the loop's thread did not answer in time (a step holds it) or
+     *     the calling thread was interrupted while it waited (its interrupt status is kept)
+     */
+    @Override
+    public StackTraceElement[] stackTrace() {
+        if (done) {
+            return TaskFrames.NONE;
+        }
+        OnLoop<StackTraceElement[]> a = OnLoop.ask(host::onHostThread, this::suspendedFrames);
+        switch (a.outcome()) {
+            case ANSWERED:
+                return a.value();
+            case LOOP_ENDED:
+                return TaskFrames.NONE; // and so has the task
+            default:
+                throw new IllegalStateException(a.whyNoAnswer(host.name()) + "; the frames of task " + this
+                        + " cannot be read while the loop might resume it");
+        }
+    }
+
+    /**
+     * Host thread: the frames of the suspended task (waiting, or ready after a yield or a wake-up),
+     * innermost first, as {@link TaskFrames} shows them; empty when it is new, running or done.
+     */
+    public StackTraceElement[] suspendedFrames() {
+        if (state != READY && state != WAITING) {
+            return TaskFrames.NONE;
+        }
+        return TaskFrames.of(SavedFrames.of(continuation));
+    }
+
+    /**
+     * The exception the task ended with ({@link CancellationException} when cancelled), or {@code
+     * null} if it returned or has not ended. Unlike {@link #exceptionNow()} it does not count as
+     * asking for the outcome: a failure nobody asked for is still reported. Any thread.
+     */
+    public synchronized Throwable endedWith() {
+        return failure;
     }
 }
