@@ -277,6 +277,29 @@ public final class AheadOfTime implements Closeable {
         return instrumented;
     }
 
+    /** How many methods the classes changed so far have instrumented. */
+    public int methodCount() {
+        return methods;
+    }
+
+    /** How many suspension points the methods instrumented so far have. */
+    public int pointCount() {
+        return points;
+    }
+
+    /**
+     * The version in a class file's instrumentation mark, or {@code null} when it has none (or is not
+     * a class file). Reads the constant pool, and the class's annotations only when the pool names
+     * the mark.
+     */
+    public static String markedVersion(byte[] bytes) {
+        try {
+            return ClassInstrumenter.markOf(ClassScan.of(bytes), bytes);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     @Override
     public void close() {
         try {
