@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The agent's options, given as {@code -javaagent:bobbin-agent.jar=opt1,opt2=value}:
@@ -22,6 +24,7 @@ import java.nio.file.Paths;
  * </dl>
  * An unknown or malformed option stops the JVM at start-up with a message that says which (the
  * {@link IllegalArgumentException} of {@link #parse}, which {@link BobbinAgent} tags as the agent's).
+ * Build-time instrumentation ({@link AheadOfTime}) takes the same options, one by one.
  */
 final class AgentOptions {
     boolean verbose;
@@ -31,11 +34,36 @@ final class AgentOptions {
     final ExtraSuspendables extras = new ExtraSuspendables();
 
     static AgentOptions parse(String args) {
-        AgentOptions o = new AgentOptions();
         if (args == null || args.isBlank()) {
-            return o;
+            return new AgentOptions();
         }
-        for (String raw : args.split(",")) {
+        return parse(Arrays.asList(args.split(",")), Source.AGENT);
+    }
+
+    /** How options are named in messages: given to the agent ({@code -javaagent:...=opts}), or to build-time instrumentation. */
+    enum Source {
+        AGENT("agent option", " given to the agent", ", separated by commas"),
+        BUILD("option", "", "");
+
+        final String noun;
+        final String given;
+        final String separated;
+
+        Source(String noun, String given, String separated) {
+            this.noun = noun;
+            this.given = given;
+            this.separated = separated;
+        }
+    }
+
+    /**
+     * Parses options one by one (a value may then hold commas). The same options as the agent's.
+     *
+     * @throws IllegalArgumentException for an unknown or malformed option, saying which
+     */
+    static AgentOptions parse(List<String> options, Source source) {
+        AgentOptions o = new AgentOptions();
+        for (String raw : options) {
             String opt = raw.trim();
             if (opt.isEmpty()) {
                 continue;
@@ -45,49 +73,49 @@ final class AgentOptions {
             String value = eq < 0 ? null : opt.substring(eq + 1);
             switch (key) {
                 case "verbose":
-                    noValue(key, value);
+                    noValue(source, key, value);
                     o.verbose = true;
                     break;
                 case "verify":
-                    noValue(key, value);
+                    noValue(source, key, value);
                     o.verify = true;
                     break;
                 case "torture":
-                    noValue(key, value);
+                    noValue(source, key, value);
                     o.torture = true;
                     break;
                 case "all":
-                    o.extras.parse(required(key, value) + ".**", "agent option '" + opt + "'");
+                    o.extras.parse(required(source, key, value) + ".**", source.noun + " '" + opt + "'");
                     break;
                 case "dump":
-                    o.dump = Paths.get(required(key, value));
+                    o.dump = Paths.get(required(source, key, value));
                     break;
                 case "suspendables":
-                    Path file = Paths.get(required(key, value));
+                    Path file = Paths.get(required(source, key, value));
                     try {
                         o.extras.parse(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString());
                     } catch (IOException e) {
-                        throw new IllegalArgumentException("cannot read suspendables file " + file + " (agent option '"
-                                + opt + "'): " + e + "; check the path");
+                        throw new IllegalArgumentException("cannot read suspendables file " + file + " (" + source.noun
+                                + " '" + opt + "'): " + e + "; check the path");
                     }
                     break;
                 default:
-                    throw new IllegalArgumentException("unknown option '" + opt + "' given to the agent; the options are"
-                            + " verbose, verify, torture, dump=DIR, suspendables=FILE and all=PACKAGE, separated by commas");
+                    throw new IllegalArgumentException("unknown option '" + opt + "'" + source.given + "; the options are"
+                            + " verbose, verify, torture, dump=DIR, suspendables=FILE and all=PACKAGE" + source.separated);
             }
         }
         return o;
     }
 
-    private static void noValue(String key, String value) {
+    private static void noValue(Source source, String key, String value) {
         if (value != null) {
-            throw new IllegalArgumentException("agent option '" + key + "' takes no value; write it as " + key);
+            throw new IllegalArgumentException(source.noun + " '" + key + "' takes no value; write it as " + key);
         }
     }
 
-    private static String required(String key, String value) {
+    private static String required(Source source, String key, String value) {
         if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("agent option '" + key + "' needs a value; write it as " + key + "=...");
+            throw new IllegalArgumentException(source.noun + " '" + key + "' needs a value; write it as " + key + "=...");
         }
         return value;
     }

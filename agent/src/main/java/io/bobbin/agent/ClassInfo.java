@@ -92,7 +92,20 @@ final class ClassInfo {
         boolean scanCode = hasInvokeDynamic(reader, bytes);
         Reader r = new Reader(scanCode);
         reader.accept(r, (scanCode ? 0 : ClassReader.SKIP_CODE) | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return new ClassInfo(r.name, r.superName, r.interfaces, r.access, r.markedType, r.methods, r.lambdaTargets);
+        // javac writes a method reference that needs a varargs adaptation (Owner::join, join(String...))
+        // as a lambda body that builds the array and calls the target: the target is the reference's.
+        List<LambdaTarget> targets = r.lambdaTargets;
+        if (!r.forwards.isEmpty()) {
+            targets = new ArrayList<>(targets);
+            for (LambdaTarget t : r.lambdaTargets) {
+                String forwarded = r.forwards.get(t.targetKey);
+                MethodInfo target = forwarded == null ? null : r.methods.get(forwarded);
+                if (target != null && (target.access & Opcodes.ACC_VARARGS) != 0) {
+                    targets.add(new LambdaTarget(forwarded, t.iface, t.samName, t.samDesc));
+                }
+            }
+        }
+        return new ClassInfo(r.name, r.superName, r.interfaces, r.access, r.markedType, r.methods, targets);
     }
 
     private static boolean hasInvokeDynamic(ClassReader reader, byte[] b) {
@@ -114,6 +127,11 @@ final class ClassInfo {
         boolean markedType;
         final Map<String, MethodInfo> methods = new HashMap<>();
         final List<LambdaTarget> lambdaTargets = new ArrayList<>();
+        /**
+         * Synthetic lambda bodies that only build an array and forward to a method of this class (a
+         * method reference's varargs adaptation, if that method is varargs): body key -> target key.
+         */
+        final Map<String, String> forwards = new HashMap<>();
 
         Reader(boolean scanCode) {
             super(Opcodes.ASM9);
@@ -139,8 +157,70 @@ final class ClassInfo {
         @Override
         public MethodVisitor visitMethod(int access, String mname, String mdesc, String signature, String[] exceptions) {
             String key = key(mname, mdesc);
+            boolean lambdaBody = scanCode && (access & Opcodes.ACC_SYNTHETIC) != 0 && mname.startsWith("lambda$");
             return new MethodVisitor(Opcodes.ASM9) {
                 boolean marked;
+                /**
+                 * For a lambda body: the one method of this class it calls, and whether it does anything
+                 * but load its arguments, build a varargs array, cast, box and unbox, and return.
+                 */
+                String forwardsTo;
+                boolean notAForwarder = !lambdaBody;
+                boolean buildsArray;
+
+                @Override
+                public void visitMethodInsn(int opcode, String owner, String callName, String callDesc, boolean itf) {
+                    if (notAForwarder) {
+                        return;
+                    }
+                    if (owner.equals(name) && forwardsTo == null) {
+                        forwardsTo = key(callName, callDesc);
+                    } else if (!isBoxing(owner, callName)) {
+                        notAForwarder = true;
+                    }
+                }
+
+                @Override
+                public void visitTypeInsn(int opcode, String type) {
+                    notAForwarder |= opcode != Opcodes.ANEWARRAY && opcode != Opcodes.CHECKCAST; // the varargs array, casts
+                    buildsArray |= opcode == Opcodes.ANEWARRAY;
+                }
+
+                @Override
+                public void visitIntInsn(int opcode, int operand) {
+                    buildsArray |= opcode == Opcodes.NEWARRAY;
+                }
+
+                @Override
+                public void visitFieldInsn(int opcode, String owner, String fieldName, String descriptor) {
+                    notAForwarder = true;
+                }
+
+                @Override
+                public void visitJumpInsn(int opcode, org.objectweb.asm.Label label) {
+                    notAForwarder = true;
+                }
+
+                @Override
+                public void visitTableSwitchInsn(int min, int max, org.objectweb.asm.Label dflt, org.objectweb.asm.Label... labels) {
+                    notAForwarder = true;
+                }
+
+                @Override
+                public void visitLookupSwitchInsn(org.objectweb.asm.Label dflt, int[] keys, org.objectweb.asm.Label[] labels) {
+                    notAForwarder = true;
+                }
+
+                @Override
+                public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+                    notAForwarder = true;
+                }
+
+                @Override
+                public void visitTryCatchBlock(org.objectweb.asm.Label start, org.objectweb.asm.Label end,
+                                               org.objectweb.asm.Label handler, String type) {
+                    notAForwarder = true;
+                }
 
                 @Override
                 public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
@@ -152,6 +232,7 @@ final class ClassInfo {
 
                 @Override
                 public void visitInvokeDynamicInsn(String indyName, String indyDesc, Handle bsm, Object... args) {
+                    notAForwarder = true;
                     if (scanCode && LAMBDA_METAFACTORY.equals(bsm.getOwner()) && args.length >= 3
                             && args[0] instanceof Type && args[1] instanceof Handle) {
                         Handle impl = (Handle) args[1];
@@ -166,8 +247,16 @@ final class ClassInfo {
                 @Override
                 public void visitEnd() {
                     methods.put(key, new MethodInfo(mname, mdesc, access, marked));
+                    if (!notAForwarder && forwardsTo != null && buildsArray) {
+                        forwards.put(key, forwardsTo);
+                    }
                 }
             };
+        }
+
+        /** The boxing and unboxing calls javac adds around a method reference's target. */
+        private static boolean isBoxing(String owner, String callName) {
+            return owner.startsWith("java/lang/") && (callName.equals("valueOf") || callName.endsWith("Value"));
         }
     }
 }

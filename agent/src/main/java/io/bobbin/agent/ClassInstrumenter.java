@@ -1,11 +1,13 @@
 package io.bobbin.agent;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.commons.JSRInlinerAdapter;
@@ -27,10 +29,15 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
  *   <li>{@link MethodInstrumenter}: writes the protocol of {@link RuntimeProtocol} into the method.</li>
  * </ol>
  * A method that cannot be instrumented is left as it was, with one warning; the rest of its class
- * still is.
+ * still is. So is a method that instrumentation would grow past the JVM's limit of 64 KB of code.
+ *
+ * <p>Before any of this, the pre-scan ({@link ClassScan}) lets most classes through untouched, and
+ * a class that carries the {@link InstrumentedMark} is never instrumented again. Every class this
+ * changes gets that mark.
  */
 final class ClassInstrumenter {
-    private static final byte[] MARK = RuntimeProtocol.FRAME_STACK.getBytes(StandardCharsets.ISO_8859_1);
+    /** The JVM's limit on a method's code, in bytes. */
+    private static final int MAX_CODE = 65535;
 
     /** Counts for the verbose log and the tests. */
     static final class Outcome {
@@ -47,15 +54,29 @@ final class ClassInstrumenter {
 
     private ClassInstrumenter() {}
 
-    /** The instrumented class, or {@code null} when it needs no change. */
+    /** The instrumented class, or {@code null} when it needs no change (or carries the mark already). */
     static Outcome instrument(byte[] bytes, LoaderContext context, boolean torture) {
-        if (contains(bytes, MARK)) {
-            return null; // already instrumented (by another copy of the agent, or before a retransformation)
-        }
-        ClassInfo info = context.hierarchy.define(bytes);
-        if (!mayHaveSuspendables(info, context.index)) {
+        return instrument(ClassScan.of(bytes), bytes, context, torture);
+    }
+
+    /**
+     * The version in the class's {@link InstrumentedMark}, or {@code null} when it has none (its
+     * pre-scan tells, without parsing, for nearly every class).
+     */
+    static String markOf(ClassScan scan, byte[] bytes) {
+        return scan.instrumentedMark ? InstrumentedMark.versionOf(bytes) : null;
+    }
+
+    /**
+     * The instrumented class, or {@code null} when it needs no change (or carries the mark already).
+     *
+     * @param scan the pre-scan of {@code bytes}
+     */
+    static Outcome instrument(ClassScan scan, byte[] bytes, LoaderContext context, boolean torture) {
+        if (!context.index.mayHaveSuspendables(scan) || markOf(scan, bytes) != null) {
             return null;
         }
+        ClassInfo info = context.hierarchy.define(bytes);
         Set<String> suspendable = new HashSet<>();
         for (ClassInfo.MethodInfo m : info.methods.values()) {
             if (context.index.isSuspendable(info, m)) {
@@ -68,6 +89,8 @@ final class ClassInstrumenter {
         ClassNode node = read(bytes);
         int methods = 0;
         int points = 0;
+        Map<MethodNode, MethodNode> originals = new IdentityHashMap<>(); // instrumented copy -> method as it was
+        Map<MethodNode, Integer> pointsOf = new IdentityHashMap<>();
         for (ListIterator<MethodNode> it = node.methods.listIterator(); it.hasNext(); ) {
             MethodNode m = it.next();
             if (!suspendable.contains(ClassInfo.key(m.name, m.desc)) || !MethodInstrumenter.isInstrumentable(m)) {
@@ -90,15 +113,48 @@ final class ClassInstrumenter {
                 continue;
             }
             it.set(copy);
+            originals.put(copy, m);
+            pointsOf.put(copy, planned);
             methods++;
             points += planned;
         }
         if (methods == 0) {
             return null;
         }
-        HierarchyClassWriter writer = new HierarchyClassWriter(context.hierarchy);
-        node.accept(writer);
-        return new Outcome(writer.toByteArray(), methods, points);
+        InstrumentedMark.add(node);
+        while (true) {
+            HierarchyClassWriter writer = new HierarchyClassWriter(context.hierarchy);
+            try {
+                node.accept(writer);
+                return new Outcome(writer.toByteArray(), methods, points);
+            } catch (MethodTooLargeException e) {
+                // Only that method is left as it was; the class is written again without it.
+                MethodNode copy = instrumentedMethod(node, originals, e.getMethodName(), e.getDescriptor());
+                if (copy == null) {
+                    throw e; // too large as it was: not a class the JVM accepts
+                }
+                node.methods.set(node.methods.indexOf(copy), originals.remove(copy));
+                warnUninstrumented(node.name, copy, "instrumented, its code would take " + e.getCodeSize()
+                        + " bytes, over the JVM's limit of " + MAX_CODE + " bytes per method; split it into smaller"
+                        + " methods (a suspension through it throws an IllegalStateException that names it)");
+                methods--;
+                points -= pointsOf.get(copy);
+                if (methods == 0) {
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** The instrumented copy among the class's methods with that name and descriptor, or {@code null}. */
+    private static MethodNode instrumentedMethod(ClassNode node, Map<MethodNode, MethodNode> originals, String name,
+                                                 String desc) {
+        for (MethodNode m : node.methods) {
+            if (m.name.equals(name) && m.desc.equals(desc) && originals.containsKey(m)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     /** Runs the method passes on {@code m} (a copy), in place; returns its number of suspension points. */
@@ -138,23 +194,6 @@ final class ClassInstrumenter {
                 + " is left uninstrumented, so it cannot suspend: " + why);
     }
 
-    private static boolean mayHaveSuspendables(ClassInfo info, SuspendableIndex index) {
-        if (info.markedType || !info.lambdaTargets.isEmpty() || index.typeHasSuspendables(info.superName)) {
-            return true;
-        }
-        for (ClassInfo.MethodInfo m : info.methods.values()) {
-            if (m.marked) {
-                return true;
-            }
-        }
-        for (String i : info.interfaces) {
-            if (index.typeHasSuspendables(i)) {
-                return true;
-            }
-        }
-        return index.typeHasSuspendables(info.name);
-    }
-
     private static ClassNode read(byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
         boolean old = reader.readShort(6) < Opcodes.V1_7; // JSR/RET exist only before Java 7
@@ -167,18 +206,5 @@ final class ClassInstrumenter {
         };
         reader.accept(node, ClassReader.SKIP_FRAMES);
         return node;
-    }
-
-    static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

@@ -112,6 +112,29 @@ final class ExtraSuspendables {
         }
     }
 
+    /** Prefixes of {@link SuspendableIndex#isPlatformClass}: the JDK's packages. */
+    private static final String[] PLATFORM = {"java/", "javax/", "jdk/", "sun/", "com/sun/"};
+
+    /**
+     * Whether an entry may name a JDK class (an interface a user wants suspendable, such as
+     * {@code java.util.function.Function.apply}): only then can a JDK type have suspendable methods.
+     */
+    boolean mentionsPlatform() {
+        for (String o : owners) {
+            if (SuspendableIndex.isPlatformClass(o)) {
+                return true;
+            }
+        }
+        for (String p : packages) {
+            for (String q : PLATFORM) {
+                if (p.startsWith(q) || q.startsWith(p)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     boolean mentions(String owner) {
         return owners.contains(owner) || inPackages(owner);
     }

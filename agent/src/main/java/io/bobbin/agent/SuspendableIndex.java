@@ -22,9 +22,14 @@ final class SuspendableIndex {
      */
     private final ThreadLocal<Set<String>> inProgress = ThreadLocal.withInitial(HashSet::new);
 
+    /** Whether the extras may name a JDK type: otherwise no JDK type has suspendable methods. */
+    private final boolean platformExtras;
+
+    /** {@code extras} must be complete: it is not read again for what concerns the JDK's types. */
     SuspendableIndex(TypeHierarchy hierarchy, ExtraSuspendables extras) {
         this.hierarchy = hierarchy;
         this.extras = extras;
+        this.platformExtras = extras.mentionsPlatform();
     }
 
     TypeHierarchy hierarchy() {
@@ -45,8 +50,8 @@ final class SuspendableIndex {
     }
 
     private boolean resolves(String owner, String name, String desc, int depth) {
-        if (owner == null || depth > 64 || (isPlatformClass(owner) && extras.isEmpty())) {
-            return false;
+        if (owner == null || depth > 64 || !typeHasSuspendables(owner)) {
+            return false; // the cheap answer first: most calls are to types without any suspendable method
         }
         ClassInfo info = hierarchy.get(owner);
         if (info == null) {
@@ -130,7 +135,7 @@ final class SuspendableIndex {
     }
 
     private boolean declaresOrInherits(String type, String name, String desc, int depth) {
-        if (isPlatformClass(type) && !extras.mentions(type) && extras.isEmpty()) {
+        if (!typeHasSuspendables(type)) {
             return false;
         }
         ClassInfo info = hierarchy.get(type);
@@ -144,10 +149,26 @@ final class SuspendableIndex {
         return inherits(info, name, desc, depth);
     }
 
-    /** Whether the type declares or inherits any suspendable method: a quick test for "needs a look". */
+    /**
+     * Whether a class may have a suspendable method, from its pre-scan alone: the question the agent
+     * asks of every class it sees, before any ASM parsing. {@code false} is certain; {@code true}
+     * means "look closer". Records the scan, so that the class's subclasses can ask about it.
+     */
+    boolean mayHaveSuspendables(ClassScan scan) {
+        hierarchy.define(scan);
+        typeHas.remove(scan.name); // a retransformation, or a class defined again by another name's loader
+        return typeHasSuspendables(scan.name);
+    }
+
+    /**
+     * Whether the type may declare or inherit a suspendable method: a quick test for "needs a look",
+     * answered from pre-scans ({@link ClassScan}), so never with a false "no". A type may have one if
+     * its pool names {@code @Suspendable}, a suspendables entry names it, a supertype may have one,
+     * or a lambda or method reference it makes implements a type that may have one.
+     */
     boolean typeHasSuspendables(String type) {
-        if (type == null || (isPlatformClass(type) && extras.isEmpty())) {
-            return false;
+        if (type == null || (isPlatformClass(type) && !platformExtras)) {
+            return false; // a JDK type is suspendable only through suspendables entries naming JDK types
         }
         Boolean cached = typeHas.get(type);
         if (cached != null) {
@@ -158,16 +179,15 @@ final class SuspendableIndex {
             return false;
         }
         try {
-            ClassInfo info = hierarchy.get(type);
-            boolean result = false;
-            if (info != null) {
-                result = info.markedType || extras.mentions(type);
-                for (ClassInfo.MethodInfo m : info.methods.values()) {
-                    result |= m.marked;
+            ClassScan scan = hierarchy.scan(type);
+            boolean result = extras.mentions(type);
+            if (scan != null && !result) {
+                result = scan.suspendableMark || typeHasSuspendables(scan.superName);
+                for (int i = 0; i < scan.interfaces.length && !result; i++) {
+                    result = typeHasSuspendables(scan.interfaces[i]);
                 }
-                result = result || typeHasSuspendables(info.superName);
-                for (String i : info.interfaces) {
-                    result = result || typeHasSuspendables(i);
+                for (int i = 0; i < scan.lambdaTypes.length && !result; i++) {
+                    result = typeHasSuspendables(scan.lambdaTypes[i]);
                 }
             }
             typeHas.put(type, result);

@@ -11,6 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The agent's {@link ClassFileTransformer}: instruments the suspendable methods of every class as
  * it is loaded or retransformed. It never makes class loading fail: a class it cannot transform is
  * left as it was, with one warning that says which and why.
+ *
+ * <p>Each class goes first through the pre-scan ({@link ClassScan}), which lets most of them through
+ * with no parsing at all. A class that carries the {@link InstrumentedMark} (instrumented at build
+ * time) is used as it is. A class whose loader cannot see the runtime is left as it was, with one
+ * warning per loader, rather than fail at its first call.
  */
 final class SuspendableTransformer implements ClassFileTransformer {
     private final AgentOptions options;
@@ -51,8 +56,25 @@ final class SuspendableTransformer implements ClassFileTransformer {
     /** Transforms class bytes as the JVM would have them transformed; {@code null} when nothing changes. */
     byte[] transform(ClassLoader loader, String className, byte[] bytes) {
         LoaderContext context = contexts.forLoader(loader);
-        ClassInstrumenter.Outcome outcome = ClassInstrumenter.instrument(bytes, context, options.torture);
+        ClassScan scan = ClassScan.of(bytes);
+        String mark = ClassInstrumenter.markOf(scan, bytes);
+        if (mark != null) {
+            instrumentedAlready(context, className, mark);
+            return null;
+        }
+        ClassInstrumenter.Outcome outcome = ClassInstrumenter.instrument(scan, bytes, context, options.torture);
         if (outcome == null) {
+            return null;
+        }
+        if (!context.seesRuntime()) {
+            // Instrumented, the class would fail with NoClassDefFoundError at its first call; as it is, it still runs.
+            if (context.reportedBlind.compareAndSet(false, true)) {
+                Log.warn("class " + className.replace('/', '.') + " is left uninstrumented, so its methods cannot suspend: "
+                        + context.describeLoader() + ", which defines it, cannot see the Bobbin runtime ("
+                        + RuntimeProtocol.FRAME_STACK.replace('/', '.') + ", in bobbin-runtime.jar) that instrumented"
+                        + " code calls; add bobbin-runtime.jar to the class path of that loader, or of a parent of it"
+                        + " (other classes of that loader are not reported)");
+            }
             return null;
         }
         if (options.verify) {
@@ -73,6 +95,21 @@ final class SuspendableTransformer implements ClassFileTransformer {
         Log.info("instrumented " + className.replace('/', '.') + ": " + outcome.methods + " methods, "
                 + outcome.points + " suspension points");
         return outcome.bytes;
+    }
+
+    /** A class instrumented before (at build time, as a rule): used as it is, with a word if something is off. */
+    private static void instrumentedAlready(LoaderContext context, String className, String version) {
+        if (!version.equals(InstrumentedMark.VERSION)) {
+            Log.warnOnce("version:" + version, InstrumentedMark.mismatch(className, version));
+        }
+        if (!context.seesRuntime() && context.reportedBlind.compareAndSet(false, true)) {
+            Log.warn("class " + className.replace('/', '.') + " was instrumented at build time, but "
+                    + context.describeLoader() + ", which defines it, cannot see the Bobbin runtime ("
+                    + RuntimeProtocol.FRAME_STACK.replace('/', '.') + ", in bobbin-runtime.jar): its suspendable methods"
+                    + " will throw NoClassDefFoundError; add bobbin-runtime.jar to the class path of that loader, or of"
+                    + " a parent of it (other classes of that loader are not reported)");
+        }
+        Log.info("left " + className.replace('/', '.') + " as it is: instrumented already, by Bobbin " + version);
     }
 
     private void dump(String className, byte[] bytes) {

@@ -8,17 +8,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * Class information for one class loader, read from class bytes through that loader and cached.
  * Never loads a class, so it is safe inside a transformer: no class-loading cycles, no classes
  * loaded by the wrong loader, no early static initialisers.
+ *
+ * <p>Two kinds of information are kept: the pre-scan of a class ({@link ClassScan}: its supertypes
+ * and marks, from the constant pool), which is all that most classes ever need, and the full
+ * {@link ClassInfo} (methods, annotations, lambdas, read with ASM), only for the classes that a
+ * suspendable method's instrumentation asks about. Both caches are safe for concurrent use.
  */
 final class TypeHierarchy {
     static final String OBJECT = "java/lang/Object";
 
     private final ClassLoader loader;
+    /** Whether the system class loader is asked for what {@link #loader} does not have (not for build time). */
+    private final boolean systemFallback;
     private final ConcurrentHashMap<String, ClassInfo> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ClassScan> scans = new ConcurrentHashMap<>();
     /** Names whose bytes could not be found, so that they are not searched for again. */
     private final ConcurrentHashMap<String, Boolean> missing = new ConcurrentHashMap<>();
 
+    /** For the agent: bytes through {@code loader} ({@code null}: the bootstrap loader), then the system class loader. */
     TypeHierarchy(ClassLoader loader) {
+        this(loader, true);
+    }
+
+    /** @param systemFallback whether to ask the system class loader for what {@code loader} does not have */
+    TypeHierarchy(ClassLoader loader, boolean systemFallback) {
         this.loader = loader;
+        this.systemFallback = systemFallback;
     }
 
     /** Records the bytes of a class being defined (they may not be reachable as a resource). */
@@ -27,6 +42,36 @@ final class TypeHierarchy {
         cache.put(info.name, info);
         missing.remove(info.name);
         return info;
+    }
+
+    /** Records the pre-scan of a class being defined. */
+    void define(ClassScan scan) {
+        scans.put(scan.name, scan);
+        missing.remove(scan.name);
+    }
+
+    /** The class's pre-scan, or {@code null} if its bytes cannot be found or are not a class file. */
+    ClassScan scan(String internalName) {
+        if (internalName == null || internalName.startsWith("[")) {
+            return null;
+        }
+        ClassScan scan = scans.get(internalName);
+        if (scan != null || missing.containsKey(internalName)) {
+            return scan;
+        }
+        byte[] bytes = readBytes(internalName);
+        if (bytes == null) {
+            missing.put(internalName, Boolean.TRUE);
+            return null;
+        }
+        try {
+            scan = ClassScan.of(bytes);
+        } catch (IllegalArgumentException e) {
+            missing.put(internalName, Boolean.TRUE);
+            return null;
+        }
+        ClassScan raced = scans.putIfAbsent(internalName, scan);
+        return raced != null ? raced : scan;
     }
 
     /** The class's information, or {@code null} if its bytes cannot be found. */
@@ -57,7 +102,7 @@ final class TypeHierarchy {
         String resource = internalName + ".class";
         try {
             InputStream in = loader != null ? loader.getResourceAsStream(resource) : null;
-            if (in == null) {
+            if (in == null && (systemFallback || loader == null)) {
                 in = ClassLoader.getSystemResourceAsStream(resource);
             }
             if (in == null) {

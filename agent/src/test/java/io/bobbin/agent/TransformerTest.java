@@ -19,6 +19,20 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.util.CheckClassAdapter;
 
 class TransformerTest {
+    /**
+     * The tests' loader, as if it could see the runtime (the agent's tests cannot have it on their
+     * class path): the agent instruments only classes whose loader can.
+     */
+    static final ClassLoader RUNTIME_LOADER = new ClassLoader(TransformerTest.class.getClassLoader()) {
+        @Override
+        public java.net.URL getResource(String name) {
+            if (name.equals(LoaderContext.RUNTIME_PROBE)) {
+                return TransformerTest.class.getResource("TransformerTest.class");
+            }
+            return super.getResource(name);
+        }
+    };
+
     /** A class with {@code @Suspendable static int f(int)} that calls {@code @Suspendable static void g()} in a loop. */
     static byte[] sample(String name) {
         return sample(name, Opcodes.V17);
@@ -63,7 +77,7 @@ class TransformerTest {
     void instrumentsSuspendableMethodsAndTheResultVerifies() {
         SuspendableTransformer t = new SuspendableTransformer(AgentOptions.parse("verify"));
         byte[] in = sample("test/Sample");
-        byte[] out = t.transform(getClass().getClassLoader(), "test/Sample", null, null, in);
+        byte[] out = t.transform(RUNTIME_LOADER, "test/Sample", null, null, in);
         assertNotNull(out);
         assertEquals(1, t.classes.get());
         assertEquals(2, t.methods.get()); // f (one point) and g (a leaf)
@@ -72,7 +86,7 @@ class TransformerTest {
         CheckClassAdapter.verify(new ClassReader(out), null, false, new PrintWriter(problems));
         assertEquals("", problems.toString());
         // Transforming again changes nothing: the class is already instrumented.
-        assertNull(t.transform(getClass().getClassLoader(), "test/Sample", null, null, out));
+        assertNull(t.transform(RUNTIME_LOADER, "test/Sample", null, null, out));
     }
 
     @Test
@@ -82,7 +96,7 @@ class TransformerTest {
         try (var in = getClass().getResourceAsStream("/io/bobbin/agent/AgentOptionsTest.class")) {
             own = in.readAllBytes();
         }
-        assertNull(t.transform(getClass().getClassLoader(), "io/bobbin/agent/AgentOptionsTestCopy", null, null, own));
+        assertNull(t.transform(RUNTIME_LOADER, "io/bobbin/agent/AgentOptionsTestCopy", null, null, own));
         assertNull(t.transform(null, "java/lang/String", null, null, new byte[] {1, 2, 3}));
     }
 
@@ -117,7 +131,7 @@ class TransformerTest {
         System.setErr(new PrintStream(err, true));
         byte[] out;
         try {
-            out = t.transform(getClass().getClassLoader(), "test/Mixed", null, null, in);
+            out = t.transform(RUNTIME_LOADER, "test/Mixed", null, null, in);
         } finally {
             System.setErr(saved);
         }
@@ -155,7 +169,7 @@ class TransformerTest {
         try {
             for (byte[] b : inputs) {
                 byte[] copy = b.clone();
-                assertNull(t.transform(getClass().getClassLoader(), "test/Broken", null, null, b));
+                assertNull(t.transform(RUNTIME_LOADER, "test/Broken", null, null, b));
                 assertArrayEquals(copy, b);
             }
         } finally {
@@ -169,7 +183,7 @@ class TransformerTest {
     @Test
     void classFilesUpToJava25AreInstrumented() {
         SuspendableTransformer t = new SuspendableTransformer(AgentOptions.parse("verify"));
-        byte[] out = t.transform(getClass().getClassLoader(), "test/Modern", null, null, sample("test/Modern", Opcodes.V25));
+        byte[] out = t.transform(RUNTIME_LOADER, "test/Modern", null, null, sample("test/Modern", Opcodes.V25));
         assertNotNull(out);
         assertEquals(Opcodes.V25, new ClassReader(out).readShort(6));
     }
@@ -177,7 +191,7 @@ class TransformerTest {
     @Test
     void lineNumbersAndLocalVariablesAreKept() {
         SuspendableTransformer t = new SuspendableTransformer(AgentOptions.parse(""));
-        byte[] out = t.transform(getClass().getClassLoader(), "test/Debug", null, null, sample("test/Debug"));
+        byte[] out = t.transform(RUNTIME_LOADER, "test/Debug", null, null, sample("test/Debug"));
         org.objectweb.asm.tree.ClassNode node = new org.objectweb.asm.tree.ClassNode();
         new ClassReader(out).accept(node, 0);
         org.objectweb.asm.tree.MethodNode f = node.methods.stream().filter(m -> m.name.equals("f")).findFirst().get();
