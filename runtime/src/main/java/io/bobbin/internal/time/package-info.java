@@ -1,6 +1,7 @@
 /**
  * Time for a loop: the {@link io.bobbin.internal.time.Clock} seam and the
- * {@link io.bobbin.internal.time.TimerQueue} of deadlines. <b>Internal</b>.
+ * {@link io.bobbin.internal.time.TimerQueue} of deadlines (a hierarchical timing wheel with O(1) add
+ * and cancel, and an exact heap for what is due within the current tick). <b>Internal</b>.
  *
  * <p>Threads: a loop's timers belong to its thread alone; a clock may be read from any thread.
  */
