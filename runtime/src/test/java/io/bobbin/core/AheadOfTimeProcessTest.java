@@ -129,9 +129,10 @@ class AheadOfTimeProcessTest {
         AgentProcessTest.Result r = run(null, classes.toString());
         assertEquals(1, r.exit, r.out + r.err);
         assertEquals("", r.out);
-        assertTrue(r.err.startsWith("Exception in thread \"main\" java.lang.IllegalStateException: Cannot suspend through"
-                + " a frame that is not instrumented: Continuation.suspend() was called by io.bobbin.core.aot.AotProgram.count"),
-                r.err);
+        assertTrue(r.err.startsWith("Exception in thread \"main\" java.lang.IllegalStateException: Cannot suspend: the Bobbin"
+                + " agent is not loaded in this JVM, so no method is instrumented for suspension (the frame at fault is"
+                + " io.bobbin.core.aot.AotProgram.count"), r.err);
+        assertTrue(r.err.contains("-javaagent:") && r.err.contains("instrument the classes ahead of time"), r.err);
     }
 
     @Test

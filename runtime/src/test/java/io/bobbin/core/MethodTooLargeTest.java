@@ -140,7 +140,7 @@ class MethodTooLargeTest {
         GenLoader loader = new GenLoader();
         Continuation c = new Continuation(body(loader, "gen.RunBig"));
         IllegalStateException e = assertThrows(IllegalStateException.class, c::resume);
-        assertTrue(e.getMessage().startsWith("Cannot suspend through a frame that is not instrumented"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Cannot suspend: the frame at fault is gen.Big.big"), e.getMessage());
         assertTrue(e.getMessage().contains("gen.Big.big"), e.getMessage());
         assertTrue(c.isDone());
     }
