@@ -329,14 +329,14 @@ public final class Report {
     }
 
     private static CategoryChart groupEchoChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
-        CategoryChart c = chart("9/11. TCP echo on all cores (requests/s, higher is better)", "requests/s");
+        CategoryChart c = chart("9/11. TCP echo, loop groups (requests/s, higher is better)", "requests/s");
         List<String> cats = List.of("100 connections", "1,000 connections");
-        for (String[] k : new String[][] {{"group2", "group of 2"}, {"group1", "group of 1"}, {"bobbin", "one loop"},
-                {"virtual", "VT/conn."}, {"netty", "Netty"}}) {
+        for (String[] k : new String[][] {{"group2", "2 loops"}, {"group1", "1 loop"}, {"bobbin", "run()"},
+                {"virtual", "VT"}, {"netty", "Netty"}}) {
             c.addSeries(k[1] + " (25)", cats, List.of(v(jdk25, "Echo:" + k[0] + ":100:rps"),
                     v(jdk25, "Echo:" + k[0] + ":1000:rps")));
         }
-        c.addSeries("group of 2 (17)", cats, List.of(v(jdk17, "Echo:group2:100:rps"), v(jdk17, "Echo:group2:1000:rps")));
+        c.addSeries("2 loops (17)", cats, List.of(v(jdk17, "Echo:group2:100:rps"), v(jdk17, "Echo:group2:1000:rps")));
         c.getStyler().setDecimalPattern("#,##0");
         return c;
     }
