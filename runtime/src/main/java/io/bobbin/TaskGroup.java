@@ -216,7 +216,9 @@ public final class TaskGroup {
     private void childEnded(Task<?> t) {
         LoopTask<?> c = (LoopTask<?>) t;
         Throwable e = c.endedByException() ? c.exceptionNow() : null;
-        boolean failure = e != null && !(e instanceof CancellationException && c.isCancelRequested());
+        // a cancellation is no failure when someone asked for it: the child on its own, or the group
+        // (whose cancellation also ends children that a closing loop refused to start)
+        boolean failure = e != null && !(e instanceof CancellationException && (c.isCancelRequested() || cancelled));
         ChildrenWait w = null;
         synchronized (this) {
             live.remove(c);

@@ -154,6 +154,7 @@ public final class Main {
                 .include("io\\.bobbin\\.bench\\.ChainBench\\.")
                 .include("io\\.bobbin\\.bench\\.TaskSwitchBench\\.bobbin")
                 .include("io\\.bobbin\\.bench\\.PoolBridgeBench\\.bobbin")
+                .include("io\\.bobbin\\.bench\\.(ChannelBench|MutexBench|FanOutBench)\\.bobbin")
                 .forks(forks).warmupIterations(warmups).measurementIterations(iterations)
                 .warmupTime(TimeValue.seconds(time)).measurementTime(TimeValue.seconds(time))
                 .jvmArgsPrepend(forkArgs().toArray(new String[0]))
@@ -163,6 +164,9 @@ public final class Main {
             b.include("io\\.bobbin\\.bench\\.SwitchBench\\.jdk");
             b.include("io\\.bobbin\\.bench\\.TaskSwitchBench\\.(virtual|platform)");
             b.include("io\\.bobbin\\.bench\\.PoolBridgeBench\\.(completableFuture|virtualDirect)");
+            b.include("io\\.bobbin\\.bench\\.ChannelBench\\.(virtual|platform)SynchronousQueue");
+            b.include("io\\.bobbin\\.bench\\.MutexBench\\.reentrantLockPlatform");
+            b.include("io\\.bobbin\\.bench\\.FanOutBench\\.virtualThreadPerTask");
         }
         Collection<RunResult> results = new Runner(b.build()).run();
         for (RunResult r : results) {

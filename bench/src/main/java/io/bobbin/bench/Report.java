@@ -157,7 +157,19 @@ public final class Report {
             new Row("11. scaling: TCP echo, 100 connections, group of 2 loops (requests/s)", "Echo:group2:100:rps",
                     "group of 1 loop", "Echo:group1:100:rps", Double.NaN, false),
             new Row("11. scaling: TCP echo, 1,000 connections, group of 2 loops (requests/s)", "Echo:group2:1000:rps",
-                    "group of 1 loop", "Echo:group1:1000:rps", Double.NaN, false));
+                    "group of 1 loop", "Echo:group1:1000:rps", Double.NaN, false),
+            new Row("12. channel ping-pong, two tasks of one loop (ns one way)", "ChannelBench.bobbinOneLoop",
+                    "2 virtual threads over SynchronousQueue", "ChannelBench.virtualSynchronousQueue", 0.5, true),
+            new Row("12. channel ping-pong, two tasks of one loop", "ChannelBench.bobbinOneLoop",
+                    "2 platform threads over SynchronousQueue", "ChannelBench.platformSynchronousQueue", Double.NaN, true),
+            new Row("12. channel ping-pong, tasks of two loops (ns one way)", "ChannelBench.bobbinTwoLoops",
+                    "2 virtual threads over SynchronousQueue", "ChannelBench.virtualSynchronousQueue", Double.NaN, true),
+            new Row("12. channel ping-pong, a task and a plain thread (ns one way)", "ChannelBench.bobbinTaskAndThread",
+                    "2 platform threads over SynchronousQueue", "ChannelBench.platformSynchronousQueue", Double.NaN, true),
+            new Row("13. uncontended Mutex lock+unlock in a task (ns)", "MutexBench.bobbinTask",
+                    "ReentrantLock on a platform thread", "MutexBench.reentrantLockPlatform", 1.5, true),
+            new Row("14. fan-out: 100,000 children, spawn to all joined (ms)", "FanOutBench.bobbinTaskGroup",
+                    "virtual-thread-per-task executor, joined", "FanOutBench.virtualThreadPerTask", Double.NaN, true));
 
     private Report() {}
 
@@ -177,7 +189,8 @@ public final class Report {
         md.append("# Bobbin benchmark results\n\n");
         md.append("Made by `bench/run.sh`. Bobbin and each peer run in the same suite run, on the same machine.\n");
         md.append("Ratio = Bobbin on JDK 25 / the peer on JDK 25 (lower is better, but for requests/s); the goal is"
-                + " issue 6's (rows 1-8) or issue 12's (rows 9-11: a loop group, the http demo).\n\n");
+                + " issue 6's (rows 1-8), issue 12's (rows 9-11: a loop group, the http demo) or issue 10's (rows 12-14:"
+                + " channels, Mutex, TaskGroup).\n\n");
         md.append("| benchmark | Bobbin, JDK 25 | Bobbin, JDK 17 | peer | peer, JDK 25 | ratio (25) | goal | met |"
                 + " CPU-time cross-check: Bobbin 25 / peer 25 = ratio; Bobbin 17 |\n");
         md.append("|---|---:|---:|---|---:|---:|---:|:---:|---|\n");
@@ -249,6 +262,17 @@ public final class Report {
         charts.add(bars("8. Agent: start-up of a small program (ms)", "ms", jdk25, jdk17,
                 new String[] {"without agent", "with -javaagent"},
                 new String[] {"Agent:startupPlain", "Agent:startupAgent"}));
+        charts.add(bars("9. Channel ping-pong (ns per hand-over, one way)", "ns one way", jdk25, jdk17,
+                new String[] {"Bobbin, 1 loop", "Bobbin, 2 loops", "Bobbin task + thread", "VT SynchronousQueue",
+                    "platform SynchronousQueue"},
+                new String[] {"ChannelBench.bobbinOneLoop", "ChannelBench.bobbinTwoLoops", "ChannelBench.bobbinTaskAndThread",
+                    "ChannelBench.virtualSynchronousQueue", "ChannelBench.platformSynchronousQueue"}));
+        charts.add(bars("10. Uncontended lock + unlock (ns)", "ns", jdk25, jdk17,
+                new String[] {"Bobbin Mutex in a task", "ReentrantLock, platform thread"},
+                new String[] {"MutexBench.bobbinTask", "MutexBench.reentrantLockPlatform"}));
+        charts.add(bars("11. Fan-out: 100,000 children, spawn to all joined (ms)", "ms", jdk25, jdk17,
+                new String[] {"Bobbin TaskGroup", "virtual-thread-per-task executor"},
+                new String[] {"FanOutBench.bobbinTaskGroup", "FanOutBench.virtualThreadPerTask"}));
         charts.add(ratioChart(jdk25));
         writeGrid(charts, dir.resolve("chart.png"));
         System.out.println("wrote " + dir.resolve("results.md") + " and " + dir.resolve("chart.png"));
@@ -440,6 +464,12 @@ public final class Report {
         }
         if (b.startsWith("7.")) {
             return "echo " + (b.contains("1,000") ? "1k" : "100") + (r.peerKey.contains("nio") ? " /nio" : " /VT");
+        }
+        if (b.startsWith("9.")) {
+            return "ping-pong 1 loop";
+        }
+        if (b.startsWith("10.")) {
+            return "mutex";
         }
         if (b.startsWith("5.")) {
             return b.contains("outside") ? "chain outside" : "chain inside";

@@ -32,7 +32,8 @@ public final class Main {
                 new EchoServerDemo(),
                 new LoadDemo(),
                 new HttpDemo(),
-                new DurableDemo())) {
+                new DurableDemo(),
+                new ChatDemo())) {
             all.put(d.name(), d);
         }
         return all;

@@ -529,4 +529,33 @@ class StructuredAsyncTest {
         assertEquals(List.of("Async.joinAll()", "Async.firstDone()", "Async.race()", "Async.withTimeoutOrNull()",
                 "Async.shielded()"), messages.get());
     }
+
+    @Test
+    void joinAllAndFirstDoneOfEndedTasksWorkAnywhereAsTheyNeedNotWait() throws Exception {
+        AtomicReference<String> got = new AtomicReference<>();
+        EventLoop.run(() -> {
+            Task<String> a = after(1, "a");
+            Task<String> b = after(1, "b");
+            Async.joinAll(List.of(a, b));
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            EventLoop.current().callSoon(() -> {
+                try {
+                    got.set(Async.joinAll(List.of(a, b)) + " " + Async.firstDone(List.of(b, a)).resultNow());
+                } catch (Exception e) {
+                    got.set(e.toString());
+                }
+                done.complete(null);
+            });
+            Async.await(done);
+            return null;
+        });
+        assertEquals("[a, b] b", got.get());
+    }
+
+    @Test
+    void nullArgumentsAreRefusedAtOnce() {
+        assertThrows(NullPointerException.class, () -> Async.withTimeoutOrNull(null, () -> 1));
+        assertThrows(NullPointerException.class, () -> Async.withTimeoutOrNull(Duration.ofSeconds(1), null));
+        assertThrows(NullPointerException.class, () -> Async.shielded(null));
+    }
 }

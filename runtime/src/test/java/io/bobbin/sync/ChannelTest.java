@@ -554,4 +554,29 @@ class ChannelTest {
             assertEquals(1000, echo.join());
         }
     }
+
+    @Test
+    void aWaitInsideAGeneratorNestedInATaskThrowsIllegalStateException() throws Exception {
+        Channel<Integer> ch = Channel.bounded(1);
+        ch.trySend(1);
+        List<String> got = EventLoop.run(() -> {
+            List<String> out = new ArrayList<>();
+            io.bobbin.Generator<Integer> g = io.bobbin.Generator.of(emit -> {
+                emit.emit(ch.receive()); // a value is there: no wait, works
+                try {
+                    ch.receive(); // empty: it would wait, which a generator cannot do on the loop
+                } catch (IllegalStateException e) {
+                    out.add(e.getMessage().replaceAll(" where it cannot wait.*", ""));
+                }
+            });
+            for (Integer v : g) {
+                out.add("emitted " + v);
+            }
+            return out;
+        });
+        assertEquals(2, got.size(), "" + got);
+        assertEquals("emitted 1", got.get(0));
+        assertTrue(got.get(1).startsWith("Channel.receive() was called inside a generator or continuation nested in a task"), got.get(1));
+        assertEquals(0, ch.waitingReceivers());
+    }
 }

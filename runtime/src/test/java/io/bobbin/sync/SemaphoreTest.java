@@ -228,4 +228,29 @@ class SemaphoreTest {
         assertEquals(3, s.availablePermits());
         assertEquals(0, s.waiting());
     }
+
+    @Test
+    void aWaitOnTheLoopsThreadOutsideATaskThrowsButTakingAFreePermitWorks() throws Exception {
+        Semaphore s = new Semaphore(1);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        EventLoop.run(() -> {
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            EventLoop.current().callSoon(() -> {
+                s.acquire(); // a free permit: no wait
+                try {
+                    s.acquire(); // none left: would wait
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+                s.release();
+                done.complete(null);
+            });
+            Async.await(done);
+            return null;
+        });
+        assertTrue(thrown.get() instanceof IllegalStateException, "" + thrown.get());
+        assertTrue(thrown.get().getMessage().startsWith("Semaphore.acquire() was called on the thread of"), thrown.get().getMessage());
+        assertEquals(1, s.availablePermits());
+        assertEquals(0, s.waiting());
+    }
 }
