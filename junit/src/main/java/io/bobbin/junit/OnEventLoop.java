@@ -36,7 +36,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       {@code @TestTemplate}, not {@code @Test} (JUnit runs a {@code @Test} once; one with seeds
  *       fails and says so), nor {@code @ParameterizedTest}/{@code @RepeatedTest}.</li>
  *   <li>On a {@code @ParameterizedTest} or {@code @RepeatedTest} without seeds, each invocation runs
- *       on a loop of its own. Lifecycle methods ({@code @BeforeEach}...) do not run on the loop.</li>
+ *       on a loop of its own. On a {@code @TestFactory} the factory method runs on the loop, and the
+ *       dynamic tests it returns run after it, not on it. Lifecycle methods ({@code @BeforeEach}...)
+ *       do not run on the loop.</li>
  * </ul>
  *
  * <p>The annotation on a method wins over the one on its class.

@@ -197,6 +197,52 @@ class VirtualTimeTest {
     }
 
     @Test
+    void theClockNeverJumpsBeforeEveryBlockingResultIsBackUnderStress() throws Exception {
+        Random random = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            int jobs = 1 + random.nextInt(4);
+            long[] nanos = new long[jobs];
+            for (int j = 0; j < jobs; j++) {
+                nanos[j] = random.nextInt(300_000); // up to 0.3 ms of real work each
+            }
+            int r = round;
+            List<String> log = virtual().run(() -> {
+                List<String> l = new ArrayList<>();
+                List<Task<Void>> tasks = new ArrayList<>();
+                tasks.add(Async.spawn(() -> {
+                    Async.sleep(Duration.ofNanos(1)); // wakes only once the clock jumps
+                    l.add("sleeper at " + time());
+                    return null;
+                }));
+                for (int j = 0; j < jobs; j++) {
+                    int id = j;
+                    tasks.add(Async.spawn(() -> {
+                        Async.blocking(() -> {
+                            long end = System.nanoTime() + nanos[id];
+                            while (System.nanoTime() < end) {
+                                Thread.onSpinWait();
+                            }
+                            return null;
+                        });
+                        l.add("job back at " + time());
+                        return null;
+                    }));
+                }
+                for (Task<Void> t : tasks) {
+                    t.join();
+                }
+                return l;
+            });
+            List<String> expected = new ArrayList<>();
+            for (int j = 0; j < jobs; j++) {
+                expected.add("job back at 0");
+            }
+            expected.add("sleeper at 1");
+            assertEquals(expected, log, "round " + r);
+        }
+    }
+
+    @Test
     void blockingWorkThatWasCancelledNoLongerHoldsTheClockEvenWhileItsThreadIsBusy() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -234,6 +280,7 @@ class VirtualTimeTest {
                     log.add("worker cancelled at " + time());
                 }
                 sleeper.join();
+                release.countDown(); // the pool's thread may end now, before the loop closes
                 return null;
             });
         } finally {
