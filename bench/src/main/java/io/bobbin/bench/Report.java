@@ -127,7 +127,11 @@ public final class Report {
             new Row("8. agent: start-up of a small program (ms)", "Agent:startupAgent",
                     "the same without -javaagent", "Agent:startupPlain", 200, true, true),
             new Row("8. agent: loading ~600 library classes (ms)", "Agent:loadAgentMs",
-                    "the same without -javaagent", "Agent:loadPlainMs", Double.NaN, true, true));
+                    "the same without -javaagent", "Agent:loadPlainMs", Double.NaN, true, true),
+            new Row("9. continuation suspended 3 frames deep, serialized (bytes)", "Serial:bytes",
+                    "the same values in plain serializable objects", "Serial:plainBytes", Double.NaN, true),
+            new Row("9. write + read back of it (ns)", "SerialBench.bobbinRoundTrip",
+                    "the same values in plain serializable objects", "SerialBench.plainRoundTrip", Double.NaN, true));
 
     private Report() {}
 
