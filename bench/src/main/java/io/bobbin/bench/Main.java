@@ -37,6 +37,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   memory KIND COUNT      one memory measurement (continuation | virtual | platform), in this JVM
  *   echo KIND...           the TCP echo benchmark alone (bobbin, group1, group2, virtual, platform, nio, netty)
  *   http KIND...           the HTTP benchmark alone, with wrk (bobbin: the demo jar's http demo, jdk, netty)
+ *   serial-bytes           the size of a serialized continuation suspended 3 frames deep
  * </pre>
  */
 public final class Main {
@@ -85,6 +86,12 @@ public final class Main {
             case "hello":
                 AgentCost.Hello.main(rest);
                 break;
+            case "serial-bytes": {
+                int[] b = SerialBench.bytes();
+                System.out.println("a continuation suspended " + SerialBench.DEPTH + " frames deep: " + b[0]
+                        + " bytes written; the same values in plain objects: " + b[1] + " bytes");
+                break;
+            }
             case "cputime":
                 CpuTimeCheck.main(rest);
                 break;
@@ -117,7 +124,8 @@ public final class Main {
                 + "       java -jar bobbin-bench.jar jmh [JMH options, e.g. SwitchBench -f 1 -prof gc]\n"
                 + "       java -jar bobbin-bench.jar memory continuation|virtual|platform COUNT\n"
                 + "       java -jar bobbin-bench.jar echo bobbin|group1|group2|virtual|platform|nio|netty...\n"
-                + "       java -jar bobbin-bench.jar http bobbin|jdk|netty...   (needs wrk; bobbin is the demo jar's http demo)");
+                + "       java -jar bobbin-bench.jar http bobbin|jdk|netty...   (needs wrk; bobbin is the demo jar's http demo)\n"
+                + "       java -jar bobbin-bench.jar serial-bytes");
     }
 
     // ---- the suite ------------------------------------------------------------------------
@@ -155,6 +163,7 @@ public final class Main {
                 .include("io\\.bobbin\\.bench\\.TaskSwitchBench\\.bobbin")
                 .include("io\\.bobbin\\.bench\\.PoolBridgeBench\\.bobbin")
                 .include("io\\.bobbin\\.bench\\.(ChannelBench|MutexBench|FanOutBench)\\.bobbin")
+                .include("io\\.bobbin\\.bench\\.SerialBench\\.")
                 .forks(forks).warmupIterations(warmups).measurementIterations(iterations)
                 .warmupTime(TimeValue.seconds(time)).measurementTime(TimeValue.seconds(time))
                 .jvmArgsPrepend(forkArgs().toArray(new String[0]))
@@ -178,6 +187,13 @@ public final class Main {
             rows.put(key.toString(), String.format(Locale.ROOT, "%.3f\t%.3f\t%s", r.getPrimaryResult().getScore(),
                     r.getPrimaryResult().getScoreError(), r.getPrimaryResult().getScoreUnit()));
         }
+
+        // The size of a serialized continuation (and of its peer), in this JVM: it runs the agent too.
+        int[] serial = SerialBench.bytes();
+        rows.put("Serial:bytes", serial[0] + "\t0\tB");
+        rows.put("Serial:plainBytes", serial[1] + "\t0\tB");
+        System.out.println("serial: a continuation suspended " + SerialBench.DEPTH + " frames deep is " + serial[0]
+                + " bytes written; the same values in plain objects " + serial[1] + " bytes");
 
         // The CPU-time cross-check of the single-threaded rows, in a fresh JVM.
         for (String group : CpuTimeCheck.GROUPS) {

@@ -169,7 +169,11 @@ public final class Report {
             new Row("13. uncontended Mutex lock+unlock in a task (ns)", "MutexBench.bobbinTask",
                     "ReentrantLock on a platform thread", "MutexBench.reentrantLockPlatform", 1.5, true),
             new Row("14. fan-out: 100,000 children, spawn to all joined (ms)", "FanOutBench.bobbinTaskGroup",
-                    "virtual-thread-per-task executor, joined", "FanOutBench.virtualThreadPerTask", Double.NaN, true));
+                    "virtual-thread-per-task executor, joined", "FanOutBench.virtualThreadPerTask", Double.NaN, true),
+            new Row("15. continuation suspended 3 frames deep, serialized (bytes)", "Serial:bytes",
+                    "the same values in plain serializable objects", "Serial:plainBytes", Double.NaN, true),
+            new Row("15. write + read back of it (ns)", "SerialBench.bobbinRoundTrip",
+                    "the same values in plain serializable objects", "SerialBench.plainRoundTrip", Double.NaN, true));
 
     private Report() {}
 

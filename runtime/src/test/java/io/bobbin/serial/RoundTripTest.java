@@ -218,6 +218,12 @@ class RoundTripTest {
         void tickOnce() {
             tick(1);
         }
+
+        @Suspendable
+        static void pauseOnce(String what) {
+            Continuation.suspend();
+            OUT.add(what);
+        }
     }
 
     @Test
@@ -323,6 +329,28 @@ class RoundTripTest {
         Counter counter = new Counter("bound");
         assertEquals(1, Bytes.runThroughBytes(new Continuation((Job) counter::tickOnce)));
         assertEquals(List.of("one", "bound=1"), OUT.subList(0, 2));
+    }
+
+    @Test
+    void aMethodReferenceToAnotherClassIsABodyToo() {
+        // The body's class is a lambda of this class; its frame's method is declared in Counter.
+        Continuation c = new Continuation((Job) RoundTripTest::viaCounter);
+        assertEquals(1, Bytes.runThroughBytes(c));
+        assertEquals(List.of("static ref"), OUT);
+        Continuation direct = new Continuation((Job) () -> Counter.pauseOnce("lambda"));
+        assertEquals(1, Bytes.runThroughBytes(direct));
+        assertEquals(List.of("static ref", "lambda"), OUT);
+    }
+
+    @Suspendable
+    static void viaCounter() throws Exception {
+        Step2 s = Counter::pauseOnce; // a method reference to Counter, made here, called through its interface
+        s.accept("static ref");
+    }
+
+    interface Step2 extends Serializable {
+        @Suspendable
+        void accept(String what) throws Exception;
     }
 
     @Suspendable

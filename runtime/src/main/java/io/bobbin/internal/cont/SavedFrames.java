@@ -98,20 +98,23 @@ public final class SavedFrames {
         long[] longs = s.longs;
         Object[] refs = s.refs;
         List<Frame> out = new ArrayList<>();
-        Class<?>[] candidates = candidatesFor(ContinuationAccess.bodyOf(c));
+        Object target = ContinuationAccess.bodyOf(c); // what the next frame's method runs on, when known
+        Class<?> owner = null; // else the class the call names
         String expectName = null;
         String expectDesc = null;
         while (isp > 0) {
             int id = ints[isp - 1];
             int base = id & ~POINT_MASK;
             int index = id & POINT_MASK;
-            Method m = find(candidates, base, expectName, expectDesc);
-            Instrumented meta = m == null ? null : m.getAnnotation(Instrumented.class);
-            if (meta == null || index >= meta.points().length) {
+            InstrumentedMethods.Entry e = target != null ? findFor(target, base, expectName, expectDesc)
+                    : find(owner == null ? new Class<?>[0] : new Class<?>[] {owner}, base, expectName, expectDesc);
+            String[] f = e == null ? null : e.point(index);
+            if (f == null) {
                 out.add(new Frame(null, index, -1, null, 0, null, null, null, new int[0], new long[0], new Object[0]));
                 break; // without the method, the frame's size is unknown: nothing below can be read
             }
-            String[] f = meta.points()[index].split("\\|", 9);
+            Method m = e.method;
+            Instrumented meta = e.meta;
             int line = Integer.parseInt(f[0]);
             int ni = Integer.parseInt(f[1]);
             int nl = Integer.parseInt(f[2]);
@@ -131,10 +134,10 @@ public final class SavedFrames {
             expectName = f[7];
             expectDesc = f[8];
             if (receiver >= 0 && fr[receiver] != null) {
-                candidates = candidatesFor(fr[receiver]);
+                target = fr[receiver];
             } else {
-                Class<?> owner = load(f[6], m.getDeclaringClass().getClassLoader());
-                candidates = owner == null ? new Class<?>[0] : new Class<?>[] {owner};
+                target = null;
+                owner = e.callOwner(index);
             }
         }
         return out;
@@ -144,40 +147,34 @@ public final class SavedFrames {
         return meta.source().isEmpty() ? null : meta.source();
     }
 
-    private static Class<?> load(String internalName, ClassLoader loader) {
-        try {
-            return Class.forName(internalName.replace('/', '.'), false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
-    }
-
     /**
-     * Where the method that {@code target} runs is declared: its class; and for a lambda or method
-     * reference, the class that made it (where a lambda's body is), the class of the method a method
-     * reference names (from its {@link SerializedLambda} when it is serializable), and the classes of
-     * what it captured (the receiver of a bound method reference).
+     * The instrumented method with that base that {@code target} runs: looked for in its class; for a
+     * lambda or method reference, in the class that made it (where a lambda's body is), then, only if
+     * not found there, in the class of the method a method reference names (from its
+     * {@link SerializedLambda} when it is serializable) and in the classes of what it captured (the
+     * receiver of a bound method reference).
      */
-    private static Class<?>[] candidatesFor(Object target) {
+    private static InstrumentedMethods.Entry findFor(Object target, int base, String name, String desc) {
         Class<?> k = target.getClass();
-        String name = k.getName();
-        int cut = name.indexOf("$$Lambda");
-        if (cut <= 0) {
-            return new Class<?>[] {k};
+        Class<?> host = InstrumentedMethods.of(k).lambdaHost;
+        if (host == null) {
+            return find(new Class<?>[] {k}, base, name, desc);
         }
-        List<Class<?>> all = new ArrayList<>();
-        all.add(k);
         ClassLoader loader = k.getClassLoader();
-        addIfAbsent(all, load(name.substring(0, cut), loader));
+        InstrumentedMethods.Entry e = find(host == null ? new Class<?>[] {k} : new Class<?>[] {k, host}, base, name, desc);
+        if (e != null) {
+            return e;
+        }
+        List<Class<?>> more = new ArrayList<>();
         if (target instanceof Serializable) {
             try {
                 Method replace = k.getDeclaredMethod("writeReplace");
                 replace.setAccessible(true);
                 Object form = replace.invoke(target);
                 if (form instanceof SerializedLambda) {
-                    addIfAbsent(all, load(((SerializedLambda) form).getImplClass(), loader));
+                    addIfAbsent(more, InstrumentedMethods.load(((SerializedLambda) form).getImplClass(), loader));
                 }
-            } catch (ReflectiveOperationException | RuntimeException e) {
+            } catch (ReflectiveOperationException | RuntimeException x) {
                 // not a lambda of the JDK's making, or one this package may not open: the captures may tell
             }
         }
@@ -187,14 +184,14 @@ public final class SavedFrames {
                     f.setAccessible(true);
                     Object captured = f.get(target);
                     if (captured != null) {
-                        addIfAbsent(all, captured.getClass());
+                        addIfAbsent(more, captured.getClass());
                     }
-                } catch (ReflectiveOperationException | RuntimeException e) {
+                } catch (ReflectiveOperationException | RuntimeException x) {
                     // a module that does not open it: nothing more to learn
                 }
             }
         }
-        return all.toArray(new Class<?>[0]);
+        return find(more.toArray(new Class<?>[0]), base, name, desc);
     }
 
     private static void addIfAbsent(List<Class<?>> all, Class<?> k) {
@@ -208,40 +205,21 @@ public final class SavedFrames {
      * share it (a hash collision, or a bridge and its target), the one with the call's name and
      * descriptor first.
      */
-    private static Method find(Class<?>[] candidates, int base, String name, String desc) {
-        Method found = null;
+    private static InstrumentedMethods.Entry find(Class<?>[] candidates, int base, String name, String desc) {
+        InstrumentedMethods.Entry found = null;
         for (Class<?> c : candidates) {
-            for (Class<?> k : hierarchy(c)) {
-                for (Method m : k.getDeclaredMethods()) {
-                    Instrumented meta = m.getAnnotation(Instrumented.class);
-                    if (meta == null || meta.base() != base) {
-                        continue;
-                    }
-                    if (name == null || (m.getName().equals(name) && descriptor(m).equals(desc))) {
-                        return m;
+            for (Class<?> k : InstrumentedMethods.of(c).hierarchy) {
+                for (InstrumentedMethods.Entry e : InstrumentedMethods.of(k).withBase(base)) {
+                    if (name == null || (e.method.getName().equals(name) && e.desc.equals(desc))) {
+                        return e;
                     }
                     if (found == null) {
-                        found = m;
+                        found = e;
                     }
                 }
             }
         }
         return found;
-    }
-
-    private static List<Class<?>> hierarchy(Class<?> c) {
-        List<Class<?>> all = new ArrayList<>();
-        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
-            all.add(k);
-        }
-        for (int i = 0; i < all.size(); i++) {
-            for (Class<?> in : all.get(i).getInterfaces()) {
-                if (!all.contains(in)) {
-                    all.add(in);
-                }
-            }
-        }
-        return all;
     }
 
     /** The JVM descriptor of {@code m}. */

@@ -145,19 +145,13 @@ public final class SerialFrames {
         long fingerprint = in.readLong();
         int point = in.readInt();
         String method = owner.getName() + "." + name + desc;
-        Method m = null;
-        for (Method candidate : owner.getDeclaredMethods()) {
-            if (candidate.getName().equals(name) && SavedFrames.descriptor(candidate).equals(desc)) {
-                m = candidate;
-                break;
-            }
-        }
+        InstrumentedMethods.Entry m = InstrumentedMethods.of(owner).named(name, desc);
         if (m == null) {
             throw new InvalidClassException(owner.getName(), "method " + method + ", in which the continuation was"
                     + " suspended, is gone from the class; a continuation can only be read where its suspended methods"
                     + " are as they were");
         }
-        Instrumented meta = m.getAnnotation(Instrumented.class);
+        Instrumented meta = m.meta;
         if (meta == null) {
             throw new InvalidClassException(owner.getName(), "method " + method + ", in which the continuation was"
                     + " suspended, is not instrumented here; run with the Bobbin agent (or classes instrumented ahead of time)");
@@ -168,10 +162,10 @@ public final class SerialFrames {
                     + Long.toHexString(fingerprint) + "); a suspended frame can only be restored into the code it was"
                     + " saved from");
         }
-        if (point < 0 || point >= meta.points().length) {
+        String[] plan = m.point(point);
+        if (plan == null) {
             throw new InvalidObjectException("method " + method + " has no suspension point " + point);
         }
-        String[] plan = meta.points()[point].split("\\|", 9);
         int ni = readCount(in, Integer.parseInt(plan[1]), "ints", method);
         int[] ints = new int[ni];
         for (int i = 0; i < ni; i++) {
