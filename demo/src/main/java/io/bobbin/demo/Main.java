@@ -30,7 +30,8 @@ public final class Main {
                 new MixedDemo(),
                 new StdinDemo(),
                 new EchoServerDemo(),
-                new LoadDemo())) {
+                new LoadDemo(),
+                new DumpDemo())) {
             all.put(d.name(), d);
         }
         return all;
