@@ -152,7 +152,7 @@ public final class LoopCore implements TaskHost {
 
     @Override
     public void submitBlocking(Runnable job) {
-        pool.submit(Events.timedBlocking(job, name, LoopTask.currentOrNull()));
+        pool.submit(Events.timedBlocking(job, name));
     }
 
     @Override
