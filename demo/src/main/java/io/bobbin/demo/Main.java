@@ -33,7 +33,8 @@ public final class Main {
                 new LoadDemo(),
                 new HttpDemo(),
                 new DurableDemo(),
-                new ChatDemo())) {
+                new ChatDemo(),
+                new DumpDemo())) {
             all.put(d.name(), d);
         }
         return all;

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The jar's command line: the listing, {@code --help}, and exit code 2 for every kind of bad usage. */
 class UsageIT {
     static final List<String> TOUR = List.of(
-            "simplest", "sleep", "spawn", "pool", "select", "mixed", "stdin", "echo-server", "load", "http", "durable", "chat");
+            "simplest", "sleep", "spawn", "pool", "select", "mixed", "stdin", "echo-server", "load", "http", "durable", "chat", "dump");
 
     @Test
     void noArgumentsListsEveryDemoOneLineEach() throws Exception {

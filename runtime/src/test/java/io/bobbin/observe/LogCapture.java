@@ -7,12 +7,18 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** The records logged to {@code io.bobbin.EventLoop} (System.Logger's default backend is java.util.logging) while open. */
+/**
+ * The records logged to {@code io.bobbin.EventLoop} (System.Logger's default backend is
+ * java.util.logging) while open; they are kept from the console meanwhile.
+ */
 final class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger = Logger.getLogger("io.bobbin.EventLoop");
     private final List<LogRecord> records = new ArrayList<>();
+    private final boolean parents;
 
     LogCapture() {
+        parents = logger.getUseParentHandlers();
+        logger.setUseParentHandlers(false);
         logger.addHandler(this);
     }
 
@@ -53,5 +59,6 @@ final class LogCapture extends Handler implements AutoCloseable {
     @Override
     public void close() {
         logger.removeHandler(this);
+        logger.setUseParentHandlers(parents);
     }
 }

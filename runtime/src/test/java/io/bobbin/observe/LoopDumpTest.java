@@ -91,7 +91,7 @@ class LoopDumpTest {
         int sleepLine = Waits.lineIn("Async.java", "public static void sleep(", "t.sleepUntil(");
         int dumpLine = Waits.lineIn("EventLoop.java", "public String dump()", "return core.dump();");
         String masked = dump[0].replaceAll("loop time \\d+ ns", "loop time T ns").replaceAll("sleep until \\d+ ns", "sleep until D ns")
-                .replaceAll("\\d+ steps run in \\d+ turns", "S steps run in N turns").replaceAll("\\$\\d+\\(", "\\$n(");
+                .replaceAll("\\d+ steps? run in \\d+ turns?", "S steps run in N turns").replaceAll("\\$\\d+\\(", "\\$n(");
         String expected = "Event loop dumpy on thread \"" + Thread.currentThread().getName() + "\", loop time T ns:"
                 + " 4 tasks (1 running, 0 ready, 2 waiting, 1 new)\n"
                 + "1 timer, 0 channels registered, 0 blocking threads, S steps run in N turns\n"

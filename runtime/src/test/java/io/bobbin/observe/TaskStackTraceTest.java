@@ -188,6 +188,25 @@ class TaskStackTraceTest {
     }
 
     @Test
+    void anInterruptedCallerIsToldSoAndKeepsItsInterruptStatus() throws Exception {
+        EventLoop loop = EventLoop.builder().name("asked").start();
+        try {
+            Task<Object> sleeper = loop.spawn(() -> {
+                Async.sleep(Duration.ofHours(1));
+                return null;
+            });
+            awaitSuspended(sleeper);
+            Thread.currentThread().interrupt();
+            IllegalStateException e = assertThrows(IllegalStateException.class, sleeper::stackTrace);
+            assertTrue(Thread.interrupted(), "the interrupt status is kept");
+            assertEquals("the thread asking asked was interrupted while it waited for the loop's answer; the frames of"
+                    + " task asked/task-1 cannot be read while the loop might resume it", e.getMessage());
+        } finally {
+            loop.close();
+        }
+    }
+
+    @Test
     void aGeneratorsFramesInsideATaskAreNotTheTasks() throws Exception {
         EventLoop.run(() -> {
             Task<Object> t = Async.spawn(() -> {

@@ -184,7 +184,7 @@ public final class LoopCore implements TaskHost {
 
     @Override
     public void submitBlocking(Runnable job) {
-        Runnable timed = Events.timedBlocking(job, name, LoopTask.currentOrNull());
+        Runnable timed = Events.timedBlocking(job, name);
         if (blockingInFlight != null) {
             blockingInFlight.submit(pool, timed);
         } else {

@@ -1,5 +1,7 @@
 package io.bobbin.internal.observe;
 
+import io.bobbin.internal.task.LoopTask;
+
 /**
  * The Flight Recorder events of the "Bobbin" category, behind methods that cost nothing when no
  * recording wants them: each asks a static instance of its event class whether it is enabled, which
@@ -36,12 +38,14 @@ public final class Events {
 
     /**
      * {@code job}, timed for a blocking work event when a recording wants it: its queue time from now
-     * until a pool thread takes it, and its run time there.
+     * until a pool thread takes it, and its run time there. On the loop's thread, by the task that
+     * hands the work over.
      */
-    public static Runnable timedBlocking(Runnable job, String loop, Object task) {
+    public static Runnable timedBlocking(Runnable job, String loop) {
         if (!blockingWanted()) {
             return job;
         }
+        LoopTask<?> task = LoopTask.currentOrNull();
         return new TimedBlocking(job, loop, task == null ? null : task.toString(), System.nanoTime());
     }
 

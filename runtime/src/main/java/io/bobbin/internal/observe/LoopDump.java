@@ -83,7 +83,7 @@ public final class LoopDump {
                 .append(byState[3]).append(" waiting, ").append(byState[0]).append(" new)\n");
         b.append(plural(stats.timers(), "timer")).append(", ").append(plural(stats.registeredChannels(), "channel"))
                 .append(" registered, ").append(plural(stats.blockingThreads(), "blocking thread")).append(", ")
-                .append(stats.stepsRun()).append(" steps run in ").append(stats.turns()).append(" turns\n");
+                .append(plural(stats.stepsRun(), "step")).append(" run in ").append(plural(stats.turns(), "turn")).append('\n');
         for (LoopTask<?> t : tasks) {
             b.append('\n');
             task(b, t);
