@@ -35,6 +35,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   report --results DIR   merges DIR/raw/jdk*&#47;results.tsv into DIR/results.md and DIR/chart.png
  *   jmh    [JMH options]   plain JMH command line, with the agent and exports added to the forks
  *   memory KIND COUNT      one memory measurement (continuation | virtual | platform), in this JVM
+ *   lateness KIND COUNT    wake lateness of COUNT sleeps of 0-100 ms (task | virtual), in this JVM
  * </pre>
  */
 public final class Main {
@@ -77,6 +78,9 @@ public final class Main {
             case "sleepers":
                 Sleepers.main(rest);
                 break;
+            case "lateness":
+                Lateness.main(rest);
+                break;
             case "load-classes":
                 AgentCost.loadClasses();
                 break;
@@ -104,7 +108,8 @@ public final class Main {
                 + " [--iterations N] [--time SECONDS]\n"
                 + "       java -jar bobbin-bench.jar report --results DIR\n"
                 + "       java -jar bobbin-bench.jar jmh [JMH options, e.g. SwitchBench -f 1 -prof gc]\n"
-                + "       java -jar bobbin-bench.jar memory continuation|virtual|platform COUNT");
+                + "       java -jar bobbin-bench.jar memory continuation|virtual|platform COUNT\n"
+                + "       java -jar bobbin-bench.jar lateness task|virtual COUNT");
     }
 
     // ---- the suite ------------------------------------------------------------------------
@@ -141,6 +146,7 @@ public final class Main {
                 .include("io\\.bobbin\\.bench\\.ChainBench\\.")
                 .include("io\\.bobbin\\.bench\\.TaskSwitchBench\\.bobbin")
                 .include("io\\.bobbin\\.bench\\.PoolBridgeBench\\.bobbin")
+                .include("io\\.bobbin\\.bench\\.TimerBench\\.wheel")
                 .forks(forks).warmupIterations(warmups).measurementIterations(iterations)
                 .warmupTime(TimeValue.seconds(time)).measurementTime(TimeValue.seconds(time))
                 .jvmArgsPrepend(forkArgs().toArray(new String[0]))
@@ -150,6 +156,7 @@ public final class Main {
             b.include("io\\.bobbin\\.bench\\.SwitchBench\\.jdk");
             b.include("io\\.bobbin\\.bench\\.TaskSwitchBench\\.(virtual|platform)");
             b.include("io\\.bobbin\\.bench\\.PoolBridgeBench\\.(completableFuture|virtualDirect)");
+            b.include("io\\.bobbin\\.bench\\.TimerBench\\.(heap|scheduledExecutor)");
         }
         Collection<RunResult> results = new Runner(b.build()).run();
         for (RunResult r : results) {
@@ -215,6 +222,19 @@ public final class Main {
             rows.put("Sleepers:" + kind + ":peakHeap", f[5] + "\t0\tMB");
             System.out.println("sleepers " + kind + " x1000000: spawn " + f[3] + " ms, all done " + f[4]
                     + " ms, peak heap " + f[5] + " MB");
+        }
+
+        // Wake lateness: 100,000 sleeps of 0-100 ms, each kind in a fresh JVM.
+        for (String kind : sleepers) {
+            String[] f = runChild(List.of("-Xms2g", "-Xmx2g"), true, "lateness", kind, "100000").split("\t");
+            rows.put("Lateness:" + kind + ":p50", f[3] + "\t0\tms");
+            rows.put("Lateness:" + kind + ":p99", f[4] + "\t0\tms");
+            rows.put("Lateness:" + kind + ":max", f[5] + "\t0\tms");
+            rows.put("Lateness:" + kind + ":fromStartP50", f[6] + "\t0\tms");
+            rows.put("Lateness:" + kind + ":fromStartP99", f[7] + "\t0\tms");
+            rows.put("Lateness:" + kind + ":done", f[9] + "\t0\tms");
+            System.out.println("lateness " + kind + " x100000: p50 " + f[3] + " ms, p99 " + f[4] + " ms, max " + f[5]
+                    + " ms; from the start p50 " + f[6] + " ms, p99 " + f[7] + " ms; all done " + f[9] + " ms");
         }
 
         // Agent cost.
