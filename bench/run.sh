@@ -36,7 +36,7 @@ rm -rf "$OUT/raw/jdk25" "$OUT/raw/jdk17"
 echo "== JDK 25: the whole suite"
 # shellcheck disable=SC2086
 "$JDK25/bin/java" -jar "$JAR" suite --out "$OUT/raw/jdk25" $BENCH_OPTS 2>&1 | tee "$OUT/raw/jdk25.log" \
-  | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|cpu-time |memory |serial: |sleepers |agent |echo |http |wrote )' || true
+  | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|cpu-time |memory |serial: |sleepers |lateness |agent |echo |http |wrote )' || true
 
 [[ -f "$OUT/raw/jdk25/results.tsv" ]] || { echo "the JDK 25 suite failed: see $OUT/raw/jdk25.log" >&2; exit 1; }
 
@@ -44,7 +44,7 @@ if [[ -x "$JDK17/bin/java" ]]; then
   echo "== JDK 17: the Bobbin rows"
   # shellcheck disable=SC2086
   "$JDK17/bin/java" -jar "$JAR" suite --out "$OUT/raw/jdk17" --bobbin-only $BENCH_OPTS 2>&1 | tee "$OUT/raw/jdk17.log" \
-    | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|cpu-time |memory |serial: |sleepers |agent |echo |http |wrote )' || true
+    | grep --line-buffered -E '^(# (Benchmark|Parameters):|Benchmark |[A-Z][A-Za-z]+Bench\.|cpu-time |memory |serial: |sleepers |lateness |agent |echo |http |wrote )' || true
   [[ -f "$OUT/raw/jdk17/results.tsv" ]] || { echo "the JDK 17 suite failed: see $OUT/raw/jdk17.log" >&2; exit 1; }
 else
   echo "== JDK 17 not found at $JDK17: its rows stay empty"

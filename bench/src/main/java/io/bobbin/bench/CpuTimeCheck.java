@@ -27,7 +27,8 @@ public final class CpuTimeCheck {
     private CpuTimeCheck() {}
 
     /** The groups, each run in a JVM of its own so that no group's code sees another's profile. */
-    static final List<String> GROUPS = List.of("switch1", "switch10", "switch50", "chainOutside", "chainInside", "taskSwitch");
+    static final List<String> GROUPS = List.of("switch1", "switch10", "switch50", "chainOutside", "chainInside", "taskSwitch",
+            "timers");
 
     /**
      * Task switch (benchmark 2): one loop thread for Bobbin, one carrier for the virtual threads (the
@@ -67,6 +68,9 @@ public final class CpuTimeCheck {
     static Map<String, Op> variants(boolean jdkPeers, String group) {
         if (group.equals("taskSwitch")) {
             return taskSwitch(jdkPeers);
+        }
+        if (group.equals("timers")) {
+            return TimerBench.cpuVariants(jdkPeers);
         }
         Map<String, Op> all = variants(jdkPeers);
         Map<String, Op> v = new LinkedHashMap<>();

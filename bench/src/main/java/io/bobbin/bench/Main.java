@@ -38,6 +38,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   echo KIND...           the TCP echo benchmark alone (bobbin, group1, group2, virtual, platform, nio, netty)
  *   http KIND...           the HTTP benchmark alone, with wrk (bobbin: the demo jar's http demo, jdk, netty)
  *   serial-bytes           the size of a serialized continuation suspended 3 frames deep
+ *   lateness KIND COUNT    wake lateness of COUNT sleeps of 0-100 ms (task | virtual), in this JVM
  * </pre>
  */
 public final class Main {
@@ -79,6 +80,9 @@ public final class Main {
                 break;
             case "sleepers":
                 Sleepers.main(rest);
+                break;
+            case "lateness":
+                Lateness.main(rest);
                 break;
             case "load-classes":
                 AgentCost.loadClasses();
@@ -125,7 +129,8 @@ public final class Main {
                 + "       java -jar bobbin-bench.jar memory continuation|virtual|platform COUNT\n"
                 + "       java -jar bobbin-bench.jar echo bobbin|group1|group2|virtual|platform|nio|netty...\n"
                 + "       java -jar bobbin-bench.jar http bobbin|jdk|netty...   (needs wrk; bobbin is the demo jar's http demo)\n"
-                + "       java -jar bobbin-bench.jar serial-bytes");
+                + "       java -jar bobbin-bench.jar serial-bytes\n"
+                + "       java -jar bobbin-bench.jar lateness task|virtual COUNT");
     }
 
     // ---- the suite ------------------------------------------------------------------------
@@ -164,6 +169,7 @@ public final class Main {
                 .include("io\\.bobbin\\.bench\\.PoolBridgeBench\\.bobbin")
                 .include("io\\.bobbin\\.bench\\.(ChannelBench|MutexBench|FanOutBench)\\.bobbin")
                 .include("io\\.bobbin\\.bench\\.SerialBench\\.")
+                .include("io\\.bobbin\\.bench\\.TimerBench\\.wheel")
                 .forks(forks).warmupIterations(warmups).measurementIterations(iterations)
                 .warmupTime(TimeValue.seconds(time)).measurementTime(TimeValue.seconds(time))
                 .jvmArgsPrepend(forkArgs().toArray(new String[0]))
@@ -176,6 +182,7 @@ public final class Main {
             b.include("io\\.bobbin\\.bench\\.ChannelBench\\.(virtual|platform)SynchronousQueue");
             b.include("io\\.bobbin\\.bench\\.MutexBench\\.reentrantLockPlatform");
             b.include("io\\.bobbin\\.bench\\.FanOutBench\\.virtualThreadPerTask");
+            b.include("io\\.bobbin\\.bench\\.TimerBench\\.(heap|scheduledExecutor)");
         }
         Collection<RunResult> results = new Runner(b.build()).run();
         for (RunResult r : results) {
@@ -248,6 +255,19 @@ public final class Main {
             rows.put("Sleepers:" + kind + ":peakHeap", f[5] + "\t0\tMB");
             System.out.println("sleepers " + kind + " x1000000: spawn " + f[3] + " ms, all done " + f[4]
                     + " ms, peak heap " + f[5] + " MB");
+        }
+
+        // Wake lateness: 100,000 sleeps of 0-100 ms, each kind in a fresh JVM.
+        for (String kind : sleepers) {
+            String[] f = runChild(List.of("-Xms2g", "-Xmx2g"), true, "lateness", kind, "100000").split("\t");
+            rows.put("Lateness:" + kind + ":p50", f[3] + "\t0\tms");
+            rows.put("Lateness:" + kind + ":p99", f[4] + "\t0\tms");
+            rows.put("Lateness:" + kind + ":max", f[5] + "\t0\tms");
+            rows.put("Lateness:" + kind + ":fromStartP50", f[6] + "\t0\tms");
+            rows.put("Lateness:" + kind + ":fromStartP99", f[7] + "\t0\tms");
+            rows.put("Lateness:" + kind + ":done", f[9] + "\t0\tms");
+            System.out.println("lateness " + kind + " x100000: p50 " + f[3] + " ms, p99 " + f[4] + " ms, max " + f[5]
+                    + " ms; from the start p50 " + f[6] + " ms, p99 " + f[7] + " ms; all done " + f[9] + " ms");
         }
 
         // Agent cost.

@@ -173,7 +173,25 @@ public final class Report {
             new Row("15. continuation suspended 3 frames deep, serialized (bytes)", "Serial:bytes",
                     "the same values in plain serializable objects", "Serial:plainBytes", Double.NaN, true),
             new Row("15. write + read back of it (ns)", "SerialBench.bobbinRoundTrip",
-                    "the same values in plain serializable objects", "SerialBench.plainRoundTrip", Double.NaN, true));
+                    "the same values in plain serializable objects", "SerialBench.plainRoundTrip", Double.NaN, true),
+            new Row("16. timers, 999 of 1,000 cancelled, 1,000 pending (ns per timer: add, then cancel or fire)",
+                    "TimerBench.wheel:pending=1000", "the loop's former binary heap", "TimerBench.heap:pending=1000",
+                    Double.NaN, true),
+            new Row("16. timers, 1,000 pending", "TimerBench.wheel:pending=1000",
+                    "ScheduledThreadPoolExecutor, remove on cancel", "TimerBench.scheduledExecutor:pending=1000",
+                    Double.NaN, true),
+            new Row("16. timers, 999 of 1,000 cancelled, 100,000 pending (ns per timer)",
+                    "TimerBench.wheel:pending=100000", "the loop's former binary heap", "TimerBench.heap:pending=100000",
+                    Double.NaN, true),
+            new Row("16. timers, 100,000 pending", "TimerBench.wheel:pending=100000",
+                    "ScheduledThreadPoolExecutor, remove on cancel", "TimerBench.scheduledExecutor:pending=100000",
+                    Double.NaN, true),
+            new Row("17. 100,000 sleeps of 0-100 ms: wake lateness p50 (ms)", "Lateness:task:p50",
+                    "virtual threads, Thread.sleep", "Lateness:virtual:p50", 1.0, true),
+            new Row("17. 100,000 sleeps of 0-100 ms: wake lateness p99 (ms)", "Lateness:task:p99",
+                    "virtual threads, Thread.sleep", "Lateness:virtual:p99", 1.0, true),
+            new Row("17. 100,000 sleeps of 0-100 ms: time until all done (ms)", "Lateness:task:done",
+                    "virtual threads, Thread.sleep", "Lateness:virtual:done", Double.NaN, true));
 
     private Report() {}
 
@@ -277,6 +295,14 @@ public final class Report {
         charts.add(bars("11. Fan-out: 100,000 children, spawn to all joined (ms)", "ms", jdk25, jdk17,
                 new String[] {"Bobbin TaskGroup", "virtual-thread-per-task executor"},
                 new String[] {"FanOutBench.bobbinTaskGroup", "FanOutBench.virtualThreadPerTask"}));
+        charts.add(bars("16. Timers, 999 of 1,000 cancelled (ns per timer)", "ns per timer", jdk25, jdk17,
+                new String[] {"wheel, 1k pending", "heap, 1k", "STPE, 1k", "wheel, 100k pending", "heap, 100k", "STPE, 100k"},
+                new String[] {"TimerBench.wheel:pending=1000", "TimerBench.heap:pending=1000",
+                    "TimerBench.scheduledExecutor:pending=1000", "TimerBench.wheel:pending=100000",
+                    "TimerBench.heap:pending=100000", "TimerBench.scheduledExecutor:pending=100000"}));
+        charts.add(bars("17. 100,000 sleeps of 0-100 ms: wake lateness (ms)", "ms late", jdk25, jdk17,
+                new String[] {"Bobbin p50", "VT p50", "Bobbin p99", "VT p99"},
+                new String[] {"Lateness:task:p50", "Lateness:virtual:p50", "Lateness:task:p99", "Lateness:virtual:p99"}));
         charts.add(ratioChart(jdk25));
         writeGrid(charts, dir.resolve("chart.png"));
         System.out.println("wrote " + dir.resolve("results.md") + " and " + dir.resolve("chart.png"));
@@ -477,6 +503,9 @@ public final class Report {
         }
         if (b.startsWith("5.")) {
             return b.contains("outside") ? "chain outside" : "chain inside";
+        }
+        if (b.startsWith("10.")) {
+            return b.contains("p50") ? "lateness p50" : "lateness p99";
         }
         return b.length() > 18 ? b.substring(0, 18) : b;
     }
