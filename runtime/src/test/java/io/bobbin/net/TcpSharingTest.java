@@ -202,6 +202,59 @@ class TcpSharingTest {
         }
     }
 
+    /** Two loops race to be a fresh connection's first user: exactly one wins, every round. */
+    @Test
+    void whenTwoLoopsRaceForAFreshConnectionExactlyOneGetsIt() throws Exception {
+        int rounds = 50;
+        try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             EventLoop one = EventLoop.builder().name("one").start();
+             EventLoop two = EventLoop.builder().name("two").start()) {
+            for (int round = 0; round < rounds; round++) {
+                TcpConnection c = TcpConnection.connect(peer.getLocalSocketAddress()); // plain code: nobody's yet
+                try (java.net.Socket accepted = peer.accept()) {
+                    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                    List<Task<Void>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+                    Thread[] spawners = new Thread[2];
+                    EventLoop[] loops = {one, two};
+                    for (int i = 0; i < 2; i++) {
+                        EventLoop loop = loops[i];
+                        spawners[i] = new Thread(() -> {
+                            try {
+                                start.await(10, TimeUnit.SECONDS);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            writes.add(loop.spawn(() -> c.write("from " + loop.name() + "\n")));
+                        });
+                        spawners[i].start();
+                    }
+                    for (Thread t : spawners) {
+                        t.join(10_000);
+                    }
+                    int won = 0;
+                    String winner = null;
+                    for (Task<Void> w : writes) {
+                        try {
+                            w.join(Duration.ofSeconds(10));
+                            won++;
+                            winner = w.toString().startsWith("one/") ? "one" : "two";
+                        } catch (IllegalStateException e) {
+                            assertTrue(e.getMessage().contains(", which belongs to "), e.getMessage());
+                        }
+                    }
+                    assertEquals(2, writes.size());
+                    assertEquals(1, won, "round " + round);
+                    accepted.setSoTimeout(10_000);
+                    java.io.BufferedReader in = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(accepted.getInputStream(), StandardCharsets.UTF_8));
+                    assertEquals("from " + winner, in.readLine());
+                    c.close();
+                    assertNull(in.readLine(), "nothing of the refused write went out");
+                }
+            }
+        }
+    }
+
     @Test
     void aConnectionWhoseLoopHasEndedCanBeUsedByAnotherLoop() throws Exception {
         try (TcpServer server = TcpServer.bind(LOOPBACK_ANY_PORT)) {
