@@ -1,25 +1,27 @@
 package io.bobbin.agent;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.ListIterator;
 import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.commons.JSRInlinerAdapter;
-import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 
 /**
  * Instruments one class: decides which of its methods are suspendable, runs the method passes on
- * each, and writes the class with frames computed from class bytes. Each method goes through the
- * passes on a copy of its tree, which replaces it only when every pass succeeded:
+ * each, and writes the class: the instrumented methods with frames computed from class bytes, every
+ * other method copied as it was. Each suspendable method goes through the passes on a tree of its
+ * own, which replaces the method only when every pass succeeded:
  * <ol>
  *   <li>{@link TorturePoint} (torture mode only): a suspension point at the method's entry;</li>
  *   <li>{@link NewRelocator}: moves {@code new T} past the suspension points in its constructor's
@@ -86,78 +88,110 @@ final class ClassInstrumenter {
         if (suspendable.isEmpty()) {
             return null;
         }
-        ClassNode node = read(bytes);
-        int methods = 0;
+        ClassReader reader = new ClassReader(bytes);
+        Map<String, MethodNode> instrumented = new LinkedHashMap<>(); // by name + descriptor: the methods rewritten
+        Map<String, Integer> pointsOf = new HashMap<>();
         int points = 0;
-        Map<MethodNode, MethodNode> originals = new IdentityHashMap<>(); // instrumented copy -> method as it was
-        Map<MethodNode, Integer> pointsOf = new IdentityHashMap<>();
-        for (ListIterator<MethodNode> it = node.methods.listIterator(); it.hasNext(); ) {
-            MethodNode m = it.next();
-            if (!suspendable.contains(ClassInfo.key(m.name, m.desc)) || !MethodInstrumenter.isInstrumentable(m)) {
+        String[] source = new String[1]; // the class's source file, for the methods' metadata
+        for (MethodNode m : readMethods(reader, suspendable, source)) {
+            if (!MethodInstrumenter.isInstrumentable(m)) {
                 continue;
             }
-            MethodNode copy = copyOf(m);
             int planned;
             try {
-                planned = runPasses(node.name, node.sourceFile, copy, context, torture);
+                planned = runPasses(info.name, source[0], m, context, torture);
             } catch (UnsupportedCodeException e) {
-                warnUninstrumented(node.name, m, e.getMessage());
+                warnUninstrumented(info.name, m, e.getMessage());
                 continue;
             } catch (AnalyzerException e) {
-                warnUninstrumented(node.name, m, "the agent cannot analyse its code (" + e.getMessage()
+                warnUninstrumented(info.name, m, "the agent cannot analyse its code (" + e.getMessage()
                         + "); if the class is valid, report this with the class file");
                 continue;
             } catch (RuntimeException e) {
-                warnUninstrumented(node.name, m, "the agent failed on it (" + e
+                warnUninstrumented(info.name, m, "the agent failed on it (" + e
                         + "); report this with the class file");
                 continue;
             }
-            it.set(copy);
-            originals.put(copy, m);
-            pointsOf.put(copy, planned);
-            methods++;
+            String key = ClassInfo.key(m.name, m.desc);
+            instrumented.put(key, m);
+            pointsOf.put(key, planned);
             points += planned;
         }
-        if (methods == 0) {
-            return null;
-        }
-        InstrumentedMark.add(node);
-        while (true) {
-            HierarchyClassWriter writer = new HierarchyClassWriter(context.hierarchy);
+        while (!instrumented.isEmpty()) {
             try {
-                node.accept(writer);
-                return new Outcome(writer.toByteArray(), methods, points);
+                return new Outcome(write(reader, instrumented, context.hierarchy), instrumented.size(), points);
             } catch (MethodTooLargeException e) {
                 // Only that method is left as it was; the class is written again without it.
-                MethodNode copy = instrumentedMethod(node, originals, e.getMethodName(), e.getDescriptor());
-                if (copy == null) {
+                String key = ClassInfo.key(e.getMethodName(), e.getDescriptor());
+                MethodNode m = instrumented.remove(key);
+                if (m == null) {
                     throw e; // too large as it was: not a class the JVM accepts
                 }
-                node.methods.set(node.methods.indexOf(copy), originals.remove(copy));
-                warnUninstrumented(node.name, copy, "instrumented, its code would take " + e.getCodeSize()
+                warnUninstrumented(info.name, m, "instrumented, its code would take " + e.getCodeSize()
                         + " bytes, over the JVM's limit of " + MAX_CODE + " bytes per method; split it into smaller"
                         + " methods (a suspension through it throws an IllegalStateException that names it)");
-                methods--;
-                points -= pointsOf.get(copy);
-                if (methods == 0) {
-                    return null;
-                }
-            }
-        }
-    }
-
-    /** The instrumented copy among the class's methods with that name and descriptor, or {@code null}. */
-    private static MethodNode instrumentedMethod(ClassNode node, Map<MethodNode, MethodNode> originals, String name,
-                                                 String desc) {
-        for (MethodNode m : node.methods) {
-            if (m.name.equals(name) && m.desc.equals(desc) && originals.containsKey(m)) {
-                return m;
+                points -= pointsOf.get(key);
             }
         }
         return null;
     }
 
-    /** Runs the method passes on {@code m} (a copy), in place; returns its number of suspension points. */
+    /**
+     * The trees of the class's suspendable methods, and only those (the code of the others is not
+     * even visited), and the class's source file into {@code source[0]}. Before Java 7, subroutines
+     * (JSR/RET) are inlined, which the passes need.
+     */
+    private static List<MethodNode> readMethods(ClassReader reader, Set<String> suspendable, String[] source) {
+        boolean old = reader.readShort(6) < Opcodes.V1_7; // JSR/RET exist only before Java 7
+        List<MethodNode> methods = new ArrayList<>();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public void visitSource(String file, String debug) {
+                source[0] = file;
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                if (!suspendable.contains(ClassInfo.key(name, descriptor))) {
+                    return null;
+                }
+                MethodNode m = new MethodNode(Opcodes.ASM9, access, name, descriptor, signature, exceptions);
+                methods.add(m);
+                return old ? new JSRInlinerAdapter(m, access, name, descriptor, signature, exceptions) : m;
+            }
+        }, ClassReader.SKIP_FRAMES);
+        return methods;
+    }
+
+    /**
+     * Writes the class with the instrumented methods in place of theirs, and the mark. Every other
+     * method is copied as it was, byte for byte, stack map frames included: frames are computed for
+     * the instrumented methods only.
+     */
+    private static byte[] write(ClassReader reader, Map<String, MethodNode> instrumented, TypeHierarchy hierarchy) {
+        HierarchyClassWriter writer = new HierarchyClassWriter(reader, hierarchy);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                MethodNode m = instrumented.get(ClassInfo.key(name, descriptor));
+                if (m == null) {
+                    return super.visitMethod(access, name, descriptor, signature, exceptions); // copied by the writer
+                }
+                m.accept(super.visitMethod(m.access, m.name, m.desc, m.signature,
+                        m.exceptions == null ? null : m.exceptions.toArray(new String[0])));
+                return null;
+            }
+
+            @Override
+            public void visitEnd() {
+                InstrumentedMark.add(cv); // a class annotation: the writer keeps annotations apart from methods
+                super.visitEnd();
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    /** Runs the method passes on {@code m}, in place; returns its number of suspension points. */
     private static int runPasses(String owner, String sourceFile, MethodNode m, LoaderContext context, boolean torture)
             throws UnsupportedCodeException, AnalyzerException {
         if (torture) {
@@ -180,31 +214,8 @@ final class ClassInstrumenter {
         return plan.size();
     }
 
-    /** A copy of a method's tree (code, annotations, attributes) that the passes may change freely. */
-    static MethodNode copyOf(MethodNode m) {
-        MethodNode copy = new MethodNode(Opcodes.ASM9, m.access, m.name, m.desc, m.signature,
-                m.exceptions == null ? null : m.exceptions.toArray(new String[0]));
-        m.accept(copy);
-        m.instructions.resetLabels(); // the original may still be written, if the copy is dropped
-        return copy;
-    }
-
     private static void warnUninstrumented(String owner, MethodNode m, String why) {
         Log.warn("method " + owner.replace('/', '.') + "." + m.name + m.desc
                 + " is left uninstrumented, so it cannot suspend: " + why);
-    }
-
-    private static ClassNode read(byte[] bytes) {
-        ClassReader reader = new ClassReader(bytes);
-        boolean old = reader.readShort(6) < Opcodes.V1_7; // JSR/RET exist only before Java 7
-        ClassNode node = new ClassNode(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                return old ? new JSRInlinerAdapter(mv, access, name, descriptor, signature, exceptions) : mv;
-            }
-        };
-        reader.accept(node, ClassReader.SKIP_FRAMES);
-        return node;
     }
 }

@@ -11,6 +11,15 @@ final class HierarchyClassWriter extends ClassWriter {
         this.hierarchy = hierarchy;
     }
 
+    /**
+     * A writer that starts from the class {@code reader} reads: its constant pool is kept, and the
+     * methods that reach this writer unchanged are copied as they were (frames included).
+     */
+    HierarchyClassWriter(org.objectweb.asm.ClassReader reader, TypeHierarchy hierarchy) {
+        super(reader, ClassWriter.COMPUTE_FRAMES);
+        this.hierarchy = hierarchy;
+    }
+
     @Override
     protected String getCommonSuperClass(String type1, String type2) {
         return hierarchy.commonSuperClass(type1, type2);

@@ -2,14 +2,11 @@ package io.bobbin.agent;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.Properties;
 import org.objectweb.asm.AnnotationVisitor;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.tree.AnnotationNode;
-import org.objectweb.asm.tree.ClassNode;
 
 /**
  * The mark of a class the instrumenter changed: a class annotation, invisible at run time,
@@ -29,16 +26,11 @@ final class InstrumentedMark {
 
     private InstrumentedMark() {}
 
-    /** Marks a class being instrumented. */
-    static void add(ClassNode node) {
-        if (node.invisibleAnnotations == null) {
-            node.invisibleAnnotations = new ArrayList<>();
-        }
-        AnnotationNode mark = new AnnotationNode(DESC);
-        mark.values = new ArrayList<>();
-        mark.values.add("version");
-        mark.values.add(VERSION);
-        node.invisibleAnnotations.add(mark);
+    /** Marks a class being written. */
+    static void add(ClassVisitor writer) {
+        AnnotationVisitor mark = writer.visitAnnotation(DESC, false);
+        mark.visit("version", VERSION);
+        mark.visitEnd();
     }
 
     /**
