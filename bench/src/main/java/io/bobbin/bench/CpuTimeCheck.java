@@ -15,7 +15,8 @@ import java.util.Map;
  * machine: every variant runs in one JVM, in short slices taken in turn (so that a burst of load
  * elsewhere hits all of them alike), timed by the thread's CPU time rather than the wall clock (so
  * that time spent descheduled does not count). Reports the median over the slices, in ns per
- * operation. Same code and same operations as {@link SwitchBench} and {@link ChainBench}.
+ * operation. Same code and same operations as {@link SwitchBench}, {@link ChainBench}, {@link TaskSwitchBench}
+ * and {@link SerialBench}.
  */
 public final class CpuTimeCheck {
     interface Op {
@@ -28,7 +29,7 @@ public final class CpuTimeCheck {
 
     /** The groups, each run in a JVM of its own so that no group's code sees another's profile. */
     static final List<String> GROUPS = List.of("switch1", "switch10", "switch50", "chainOutside", "chainInside", "taskSwitch",
-            "timers");
+            "timers", "serial");
 
     /**
      * Task switch (benchmark 2): one loop thread for Bobbin, one carrier for the virtual threads (the
@@ -65,12 +66,35 @@ public final class CpuTimeCheck {
         return v;
     }
 
+    /** Serializable continuations (benchmark 9): write + read back, against plain objects; ns per round trip. */
+    static Map<String, Op> serial() {
+        Map<String, Op> v = new LinkedHashMap<>();
+        SerialBench b = new SerialBench();
+        b.setUp();
+        v.put("SerialBench.bobbinRoundTrip", n -> {
+            for (int i = 0; i < n; i++) {
+                sink += b.bobbinRoundTrip().hashCode();
+            }
+            return n;
+        });
+        v.put("SerialBench.plainRoundTrip", n -> {
+            for (int i = 0; i < n; i++) {
+                sink += b.plainRoundTrip().hashCode();
+            }
+            return n;
+        });
+        return v;
+    }
+
     static Map<String, Op> variants(boolean jdkPeers, String group) {
         if (group.equals("taskSwitch")) {
             return taskSwitch(jdkPeers);
         }
         if (group.equals("timers")) {
             return TimerBench.cpuVariants(jdkPeers);
+        }
+        if (group.equals("serial")) {
+            return serial();
         }
         Map<String, Op> all = variants(jdkPeers);
         Map<String, Op> v = new LinkedHashMap<>();

@@ -68,9 +68,9 @@ import org.objectweb.asm.util.CheckClassAdapter;
  *       mark, which the agent leaves alone) run plainly, and from the instrumented program run
  *       plainly, in a {@link Continuation} resumed until done (every Nth resume on another thread),
  *       in a continuation nested three deep, and as one of two copies whose continuations are
- *       resumed in turn; and, for programs generated serializable (half the seeds: every helper type
- *       and suspendable interface {@code Serializable}), in a continuation written to bytes and read
- *       back at every suspension, the copy going on in its place.</li>
+ *       resumed in turn. For programs generated serializable (half the seeds: every helper type and
+ *       suspendable interface {@code Serializable}) the first of these continuations is written to
+ *       bytes and read back at every suspension, the copy going on in its place.</li>
  * </ol>
  * A failure is shrunk (smaller settings from the same seed, then whole statements, single
  * statements and expressions left out or made plain) and printed with its seed and smallest source.
@@ -229,7 +229,7 @@ public final class FuzzHarness {
         }
         try {
             deleteDumps(pkgS);
-            Run base = run(classesP, pkgS, false, 0);
+            Run base = run(classesP, pkgS, Mode.PLAIN, 0);
             if (base.outcome.contains("VerifyError") || base.outcome.contains("ClassFormatError")) {
                 return new Result(Kind.JAVAC, "the uninstrumented program does not verify:\n" + base.outcome + "\n"
                         + base.where, srcS, 0, gen);
@@ -246,7 +246,7 @@ public final class FuzzHarness {
             if (verify != null) {
                 return new Result(Kind.ASM_VERIFY, verify, srcS, 0, gen);
             }
-            Run plain = run(classesS, pkgS, false, 0);
+            Run plain = run(classesS, pkgS, Mode.PLAIN, 0);
             if (!plain.sameAs(base)) {
                 return new Result(Kind.PLAIN_MISMATCH, "baseline:\n    " + base + "\ninstrumented, plain:\n    " + plain,
                         srcS, 0, gen);
@@ -255,13 +255,17 @@ public final class FuzzHarness {
             if (plain.suspensions != 0) {
                 return new Result(Kind.PLAIN_MISMATCH, "suspended outside any continuation", srcS, 0, gen);
             }
-            Run cont = run(classesS, pkgS, true, every);
+            // A serializable program's continuation is written and read back at every suspension too: in
+            // place of a run of its own, which would cost another load of the program.
+            boolean serial = settings.serializable;
+            Run cont = run(classesS, pkgS, serial ? Mode.SERIALIZED : Mode.CONTINUATION, every);
             if (!cont.sameAs(base)) {
-                return new Result(Kind.CONTINUATION_MISMATCH, "baseline:\n    " + base + "\nin a continuation (every "
-                        + every + "th resume on another thread, " + cont.suspensions + " suspensions):\n    " + cont,
-                        srcS, cont.suspensions, gen);
+                return new Result(serial ? Kind.SERIAL_MISMATCH : Kind.CONTINUATION_MISMATCH, "baseline:\n    " + base
+                        + "\nin a continuation" + (serial ? " written to bytes and read back at every suspension" : "")
+                        + " (every " + every + "th resume on another thread, " + cont.suspensions + " suspensions):\n    "
+                        + cont, srcS, cont.suspensions, gen);
             }
-            Run nested = run(classesS, pkgS, true, -every);
+            Run nested = run(classesS, pkgS, Mode.NESTED, every);
             if (!nested.sameAs(base)) {
                 return new Result(Kind.CONTINUATION_MISMATCH, "baseline:\n    " + base + "\nin a continuation nested in another"
                         + " that suspends after each of its resumes (every " + every + "th outer resume on another thread, "
@@ -273,14 +277,6 @@ public final class FuzzHarness {
                     return new Result(Kind.CONTINUATION_MISMATCH, "baseline:\n    " + base + "\nin one of two continuations"
                             + " of two copies of the program, resumed in turn (every " + every + "th resume on another"
                             + " thread):\n    " + r, srcS, r.suspensions, gen);
-                }
-            }
-            if (settings.serializable) {
-                Run serial = run(classesS, pkgS, true, SERIALIZED);
-                if (!serial.sameAs(base)) {
-                    return new Result(Kind.SERIAL_MISMATCH, "baseline:\n    " + base + "\nin a continuation written to bytes"
-                            + " and read back at every suspension (every 3rd resume on another thread, "
-                            + serial.suspensions + " suspensions):\n    " + serial, srcS, serial.suspensions, gen);
                 }
             }
             if (VERBOSE) {
@@ -417,18 +413,26 @@ public final class FuzzHarness {
         }
     }
 
-    /** {@link #run}'s {@code every} for a run in a continuation written and read back at every suspension. */
-    private static final int SERIALIZED = Integer.MIN_VALUE;
+    /** How {@link #run} runs the program. */
+    private enum Mode {
+        /** {@code Prog.call()} called plainly. */
+        PLAIN,
+        /** In a continuation resumed until done. */
+        CONTINUATION,
+        /** In a continuation nested in another that suspends after each of its resumes. */
+        NESTED,
+        /** In a continuation written to bytes and read back at every suspension, the copy going on in its place. */
+        SERIALIZED
+    }
     /** Continuations written and read back by {@link #serialized}, in all. */
     private static final java.util.concurrent.atomic.AtomicLong ROUND_TRIPS = new java.util.concurrent.atomic.AtomicLong();
 
     /**
-     * Runs {@code Prog.call()} in a fresh loader: plainly, or in a continuation resumed until done (every
-     * {@code every}th resume on another thread; nested in another when {@code -every}), or, with
-     * {@link #SERIALIZED}, in one written to bytes and read back at every suspension.
+     * Runs {@code Prog.call()} in a fresh loader as {@code mode} says; in a continuation, every
+     * {@code every}th resume is on another thread.
      */
     @SuppressWarnings("unchecked")
-    private static Run run(Map<String, byte[]> classes, String pkg, boolean inContinuation, int every) throws TimeoutException {
+    private static Run run(Map<String, byte[]> classes, String pkg, Mode mode, int every) throws TimeoutException {
         GenLoader loader = new GenLoader(classes);
         Callable<Run> task = () -> {
             Class<?> prog = Class.forName(pkg + ".Prog", true, loader);
@@ -437,11 +441,11 @@ public final class FuzzHarness {
             String where = "";
             try {
                 Object value;
-                if (inContinuation && every == SERIALIZED) {
-                    value = serialized((SuspendableCallable<Object>) instance, prog, loader, 3);
-                } else if (inContinuation && every < 0) {
-                    value = nested((SuspendableCallable<Object>) instance, -every);
-                } else if (inContinuation) {
+                if (mode == Mode.SERIALIZED) {
+                    value = serialized((SuspendableCallable<Object>) instance, prog, loader, every);
+                } else if (mode == Mode.NESTED) {
+                    value = nested((SuspendableCallable<Object>) instance, every);
+                } else if (mode == Mode.CONTINUATION) {
                     value = inContinuation((SuspendableCallable<Object>) instance, every);
                 } else {
                     value = instance instanceof Callable ? ((Callable<Object>) instance).call()
