@@ -11,6 +11,7 @@ import io.bobbin.Continuation;
 import io.bobbin.EventLoop;
 import io.bobbin.Task;
 import io.bobbin.internal.observe.Events;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +71,25 @@ class FlightRecorderTest {
 
     static Recording defaults() throws Exception {
         return new Recording(Configuration.getConfiguration("default"));
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aProgramThatNeverStartsFlightRecorderLoadsNoneOfItsEventClasses() throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info", "-javaagent:" + System.getProperty("bobbin.agent.jar"),
+                "-cp", System.getProperty("java.class.path"), QuietMain.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("\nquiet: 43"), out);
+        assertTrue(out.contains(" io.bobbin.internal.observe.Events "), "the class that guards them was loaded: " + out);
+        for (String line : out.split("\\R")) {
+            assertFalse(line.contains(" jdk.jfr.Event ") || line.contains("Event source:") && line.contains("io.bobbin.internal.observe."),
+                    "no event class: " + line);
+            assertFalse(line.contains(" jdk.jfr.internal."), "no part of Flight Recorder set up: " + line);
+        }
     }
 
     @Test

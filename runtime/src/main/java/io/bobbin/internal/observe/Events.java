@@ -1,12 +1,15 @@
 package io.bobbin.internal.observe;
 
 import io.bobbin.internal.task.LoopTask;
+import jdk.jfr.FlightRecorder;
 
 /**
  * The Flight Recorder events of the "Bobbin" category, behind methods that cost nothing when no
- * recording wants them: each asks a static instance of its event class whether it is enabled, which
- * is {@code false} at once until a recording starts (the JDK instruments event classes only then)
- * and one field read after.
+ * recording wants them. Until Flight Recorder has been started in the JVM (a recording, {@code
+ * -XX:StartFlightRecording}, {@code jcmd JFR.start}) they read one static flag and load no class of
+ * it: loading an event class sets up part of Flight Recorder, which a program that does not record
+ * should not pay for. After, each asks a static instance of its event class whether it is enabled: a
+ * few field reads.
  *
  * <ul>
  *   <li>{@code io.bobbin.SlowStep} (enabled by default): the watchdog's report of a slow step.</li>
@@ -26,14 +29,19 @@ public final class Events {
 
     private Events() {}
 
+    /** Whether Flight Recorder has been started in this JVM: until then no event class is loaded. */
+    private static boolean started() {
+        return JFR && FlightRecorder.isInitialized();
+    }
+
     /** Whether a recording wants task end events (and so the task run times a loop measures for them). */
     public static boolean taskEndWanted() {
-        return JFR && Probes.TASK_END.isEnabled();
+        return started() && Probes.TASK_END.isEnabled();
     }
 
     /** Whether a recording wants blocking work events. */
     static boolean blockingWanted() {
-        return JFR && Probes.BLOCKING.isEnabled();
+        return started() && Probes.BLOCKING.isEnabled();
     }
 
     /**
@@ -56,19 +64,19 @@ public final class Events {
 
     /** A suspension was refused with {@code message}; called on the thread at fault. */
     public static void suspensionRefused(String message) {
-        if (JFR) {
+        if (started()) {
             Probes.refused(message);
         }
     }
 
     static void slowStep(String loop, String running, String method, long heldFor, long threshold, String stack) {
-        if (JFR) {
+        if (started()) {
             Probes.slowStep(loop, running, method, heldFor, threshold, stack);
         }
     }
 
     static void taskEnded(String loop, String task, String outcome, String failure, long runTime, long steps) {
-        if (JFR) {
+        if (started()) {
             Probes.taskEnd(loop, task, outcome, failure, runTime, steps);
         }
     }
