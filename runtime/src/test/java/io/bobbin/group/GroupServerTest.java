@@ -24,12 +24,32 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GroupServerTest {
 
+    /**
+     * Placement spreads the connections; an idle loop may also take over tasks a busy sibling has not
+     * started, so on a machine so loaded that two loops' threads never get to run, one loop can end up
+     * with all of them, legitimately. Up to three rounds, then: placement that never spreads fails all.
+     */
     @Test
     void theServerSpreadsConnectionsOverEveryLoopOfTheGroup() throws Exception {
         int loops = 3;
         int connections = 30;
+        Map<String, Integer> served = null;
+        for (int round = 0; round < 3; round++) {
+            served = serveOnce(loops, connections);
+            if (served.size() == loops && served.values().stream().allMatch(n -> n >= 3)) {
+                break;
+            }
+        }
+        assertEquals(loops, served.size(), "every loop serves some connections: " + served);
+        assertEquals(connections, served.values().stream().mapToInt(Integer::intValue).sum());
+        for (int n : served.values()) {
+            assertTrue(n >= 3, "spread by load, not all on one loop: " + served);
+        }
+    }
+
+    private static Map<String, Integer> serveOnce(int loops, int connections) throws Exception {
         try (EventLoopGroup group = EventLoopGroup.start(loops)) {
-            Map<String, Integer> served = EventLoop.run(() -> {
+            return EventLoop.run(() -> {
                 String acceptingOn = EventLoop.current().name();
                 TcpServer server = TcpServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 Task<Void> accepting = Async.spawn(() -> {
@@ -61,11 +81,6 @@ class GroupServerTest {
                 accepting.join(); // returns normally once the server is closed
                 return perLoop;
             });
-            assertEquals(loops, served.size(), "every loop serves some connections: " + served);
-            assertEquals(connections, served.values().stream().mapToInt(Integer::intValue).sum());
-            for (int n : served.values()) {
-                assertTrue(n >= 3, "spread by load, not all on one loop: " + served);
-            }
         }
     }
 }
