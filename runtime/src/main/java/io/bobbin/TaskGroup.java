@@ -5,10 +5,8 @@ import io.bobbin.internal.task.LoopTask;
 import io.bobbin.internal.task.Wait;
 import io.bobbin.internal.util.Exceptions;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -68,7 +66,13 @@ public final class TaskGroup {
     private volatile boolean cancelled;
 
     // ---- guarded by this ----
-    private final Set<LoopTask<?>> live = new LinkedHashSet<>(); // spawn order: cancelled in that order
+    /**
+     * The children in spawn order (cancelled in that order), ended ones included until the next
+     * compaction: an array slot per child instead of a set entry, and no lookup when one ends.
+     */
+    private final ArrayList<LoopTask<?>> children = new ArrayList<>();
+    /** Children that have not ended. */
+    private int live;
     /** Failures, and the outer cancellation if one reached {@code open}, in the order they came. */
     private final List<Throwable> errors = new ArrayList<>(1);
     /** {@code open} has returned, or is about to: no more children. */
@@ -143,7 +147,11 @@ public final class TaskGroup {
                         + " outlive its group; spawn from the group's body or from its children while they run");
             }
             child = (LoopTask<T>) owner.host().loop().spawn(body);
-            live.add(child);
+            if (children.size() >= 2 * live + 16) {
+                children.removeIf(LoopTask::isDone); // keeps a long-lived group's list to about its live children
+            }
+            children.add(child);
+            live++;
             cancelNow = cancelled;
         }
         if (cancelNow) {
@@ -189,12 +197,12 @@ public final class TaskGroup {
         if (s != null) {
             s.cancel();
         }
-        LoopTask<?>[] children;
+        LoopTask<?>[] all;
         synchronized (this) {
-            children = live.toArray(new LoopTask<?>[0]);
+            all = children.toArray(new LoopTask<?>[0]);
         }
-        for (LoopTask<?> c : children) {
-            c.cancel();
+        for (LoopTask<?> c : all) {
+            c.cancel(); // does nothing for one that has ended
         }
     }
 
@@ -221,8 +229,8 @@ public final class TaskGroup {
         boolean failure = e != null && !(e instanceof CancellationException && (c.isCancelRequested() || cancelled));
         ChildrenWait w = null;
         synchronized (this) {
-            live.remove(c);
-            if (live.isEmpty() && waiting != null) {
+            live--;
+            if (live == 0 && waiting != null) {
                 w = waiting;
                 waiting = null;
             }
@@ -265,8 +273,9 @@ public final class TaskGroup {
     }
 
     private synchronized boolean closeIfNoChildren() {
-        if (live.isEmpty()) {
+        if (live == 0) {
             closed = true;
+            children.clear();
         }
         return closed;
     }
@@ -303,7 +312,7 @@ public final class TaskGroup {
         protected void arm() {
             boolean none;
             synchronized (TaskGroup.this) {
-                none = live.isEmpty();
+                none = live == 0;
                 if (!none) {
                     waiting = this;
                 }
@@ -332,7 +341,7 @@ public final class TaskGroup {
     public String toString() {
         int n;
         synchronized (this) {
-            n = live.size();
+            n = live;
         }
         return "TaskGroup[of " + owner + ", " + n + " children running" + (cancelled ? ", cancelled" : "") + "]";
     }

@@ -487,4 +487,21 @@ class TaskGroupTest {
         assertEquals(500, finished[0]);
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "well before a minute");
     }
+
+    @Test
+    void aLongLivedGroupDoesNotHoldOnToItsEndedChildren() throws Exception {
+        int[] held = new int[1];
+        EventLoop.run(() -> TaskGroup.open(g -> {
+            for (int i = 0; i < 5_000; i++) {
+                g.spawn(() -> { }).join(); // one child at a time, as a server's group over its connections
+            }
+            java.lang.reflect.Field f = TaskGroup.class.getDeclaredField("children");
+            f.setAccessible(true);
+            synchronized (g) {
+                held[0] = ((List<?>) f.get(g)).size();
+            }
+            return null;
+        }));
+        assertTrue(held[0] <= 20, "the group still refers to " + held[0] + " ended children");
+    }
 }
