@@ -15,7 +15,10 @@ import org.objectweb.asm.Type;
 /**
  * What the agent needs to know of one class, read from its bytes (never by loading it): its
  * supertypes, its methods and their {@code @Suspendable} marks, and the lambda bodies and method
- * references it creates.
+ * references it creates. A method reference that javac adapts with a lambda body of its own (the
+ * varargs case: {@code Join2 f = Owner::join} for {@code join(String...)}) counts as a reference to
+ * its target: the body that only builds the array and calls a varargs method of this class names
+ * that method as a lambda target too.
  */
 final class ClassInfo {
     private static final String LAMBDA_METAFACTORY = "java/lang/invoke/LambdaMetafactory";
