@@ -8,8 +8,9 @@ import io.bobbin.Continuation;
  * its static initializer; since a continuation exists before anyone asks about it, the bridge is
  * always there.
  *
- * <p>Only this package names {@link FrameStack}: a class outside it that mentions the frame store is
- * taken by the agent for one it has instrumented already.
+ * <p>Only this package names {@link FrameStack} by hand, so that the frame store stays the business of
+ * the protocol the agent writes (the agent tells the classes it instrumented by an explicit mark, not
+ * by their naming the frame store).
  *
  * <p>Threads: any; the bridge is written once, before any continuation exists.
  */
