@@ -75,7 +75,7 @@ class FlightRecorderTest {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void aProgramThatNeverStartsFlightRecorderLoadsNoneOfItsEventClasses() throws Exception {
+    void aProgramThatNeverStartsFlightRecorderLoadsNoneOfItsEventClassesAndStartsNoWatchdog() throws Exception {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load=info", "-javaagent:" + System.getProperty("bobbin.agent.jar"),
                 "-cp", System.getProperty("java.class.path"), QuietMain.class.getName());
@@ -84,6 +84,7 @@ class FlightRecorderTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("\nquiet: 43"), out);
+        assertTrue(out.contains("\nwatchdog threads: 0"), "no threshold, no watchdog: " + out);
         assertTrue(out.contains(" io.bobbin.internal.observe.Events "), "the class that guards them was loaded: " + out);
         for (String line : out.split("\\R")) {
             assertFalse(line.contains(" jdk.jfr.Event ") || line.contains("Event source:") && line.contains("io.bobbin.internal.observe."),

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Run in a JVM of its own by {@link FlightRecorderTest}: a program that uses loops (tasks, the pool,
- * timers) and meets a refused suspension, without ever starting Flight Recorder.
+ * timers) and meets a refused suspension, without ever starting Flight Recorder or setting a
+ * slow-step threshold.
  */
 public final class QuietMain {
     private QuietMain() {}
@@ -25,5 +26,7 @@ public final class QuietMain {
             n++;
         }
         System.out.println("quiet: " + n);
+        System.out.println("watchdog threads: " + Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("bobbin-slow-step-watchdog")).count());
     }
 }

@@ -123,6 +123,28 @@ class SlowStepTest {
     }
 
     @Test
+    void oneWatchdogThreadWatchesEveryLoopThatHasAThreshold() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            EventLoop a = EventLoop.builder().name("watched-a").slowStepThreshold(Duration.ofMillis(100)).start();
+            EventLoop b = EventLoop.builder().name("watched-b").slowStepThreshold(Duration.ofMillis(100)).start();
+            try {
+                a.spawn(() -> { spin(600); return null; });
+                b.spawn(() -> { spin(600); return null; }).join();
+                long watchdogs = Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().equals("bobbin-slow-step-watchdog")).count();
+                assertEquals(1, watchdogs);
+                assertTrue(Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().equals("bobbin-slow-step-watchdog")).allMatch(Thread::isDaemon));
+            } finally {
+                a.close();
+                b.close();
+            }
+            assertEquals(1, log.warnings(SLOW + "watched-a: ").size(), log.warnings(SLOW).toString());
+            assertEquals(1, log.warnings(SLOW + "watched-b: ").size(), log.warnings(SLOW).toString());
+        }
+    }
+
+    @Test
     void stepsShorterThanTheThresholdAreNeverReported() throws Exception {
         try (LogCapture log = new LogCapture()) {
             EventLoop.builder().name("quick").slowStepThreshold(Duration.ofMillis(1000)).run(() -> {

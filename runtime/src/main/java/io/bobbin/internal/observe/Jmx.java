@@ -3,7 +3,9 @@ package io.bobbin.internal.observe;
 import io.bobbin.internal.util.Logs;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.InstanceAlreadyExistsException;
@@ -25,8 +27,8 @@ import javax.management.ObjectName;
  * JConsole or VisualVM attach to the process (their local attach starts the JVM's management agent).
  *
  * <p>The registering is done by one daemon thread, {@value #THREAD_NAME}, which runs while loops wait
- * to be registered: it looks for the server once a second until it appears, then registers what
- * waits, and retires when idle. Unregistering is synchronous: once a loop has ended, its MBean is gone;
+ * to be registered: it looks for the server once a second until it appears (a loop costs nothing more
+ * meanwhile than its place in a set), then registers what waits, and retires when idle. Unregistering is synchronous: once a loop has ended, its MBean is gone;
  * a loop that ends before its registration is never registered. A JVM without {@code
  * java.management}, or whose MBean server refuses, has no loop MBeans (reported once).
  *
@@ -44,8 +46,8 @@ final class Jmx {
     private static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
 
     private static final Object LOCK = new Object();
-    /** Live loops not registered yet, oldest first. Guarded by {@link #LOCK}. */
-    private static final List<Registration> WAITING = new ArrayList<>();
+    /** Live loops not registered yet, oldest first; a loop that ends takes itself out. Guarded by {@link #LOCK}. */
+    private static final Set<Registration> WAITING = new LinkedHashSet<>();
     /** The platform MBean server, once it has been seen to exist. Guarded by {@link #LOCK}. */
     private static MBeanServer platform;
     /** The registering thread, while it runs. Guarded by {@link #LOCK}. */
@@ -65,8 +67,8 @@ final class Jmx {
                 thread = new Thread(Jmx::run, THREAD_NAME);
                 thread.setDaemon(true);
                 thread.start();
-            } else {
-                LOCK.notifyAll();
+            } else if (platform != null || serverExists()) {
+                LOCK.notifyAll(); // without a server, the thread's next look (within a second) is soon enough
             }
         }
         return r;
@@ -80,7 +82,6 @@ final class Jmx {
                 List<Registration> todo;
                 MBeanServer server;
                 synchronized (LOCK) {
-                    WAITING.removeIf(Registration::isEnded);
                     if (WAITING.isEmpty()) {
                         if (System.nanoTime() - idleSince > TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)) {
                             thread = null;
@@ -89,11 +90,11 @@ final class Jmx {
                         LOCK.wait(IDLE_MILLIS);
                         continue;
                     }
-                    if (platform == null && !MBeanServerFactory.findMBeanServer(null).isEmpty()) {
+                    if (platform == null && serverExists()) {
                         platform = ManagementFactory.getPlatformMBeanServer(); // exists: this only hands it out
                     }
                     if (platform == null) {
-                        LOCK.wait(LOOK_MILLIS); // a new loop wakes this early, to look again
+                        LOCK.wait(LOOK_MILLIS);
                         continue;
                     }
                     server = platform;
@@ -115,6 +116,11 @@ final class Jmx {
             }
             failed("the MBeans of event loops could not be registered", e);
         }
+    }
+
+    /** Whether an MBean server exists (the platform's is made through the same factory). Cheap: a list copied under a lock. */
+    private static boolean serverExists() {
+        return !MBeanServerFactory.findMBeanServer(null).isEmpty();
     }
 
     private static void failed(String what, Throwable e) {
@@ -144,10 +150,6 @@ final class Jmx {
             this.bean = bean;
         }
 
-        synchronized boolean isEnded() {
-            return ended;
-        }
-
         /** The registering thread: registers the MBean, unless the loop has ended. */
         synchronized void registerIn(MBeanServer s) {
             if (ended || FAILURE_REPORTED.get()) {
@@ -172,8 +174,17 @@ final class Jmx {
         }
 
         /** The loop's thread, as the loop ends: the MBean is unregistered before this returns. */
-        synchronized void end() {
-            ended = true;
+        void end() {
+            synchronized (LOCK) { // one lock at a time
+                WAITING.remove(this);
+            }
+            synchronized (this) {
+                ended = true;
+                unregister();
+            }
+        }
+
+        private void unregister() {
             if (name != null) {
                 try {
                     server.unregisterMBean(name);
