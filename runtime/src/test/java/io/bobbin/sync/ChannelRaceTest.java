@@ -261,7 +261,9 @@ class ChannelRaceTest {
                     SplittableRandom rnd = new SplittableRandom(11);
                     for (int v = 0; v < n; v++) {
                         int value = v;
-                        if (rnd.nextInt(16) == 0) {
+                        if (v % 100 == 50) {
+                            Async.sleep(Duration.ofMillis(3)); // longer than any receive's limit: some surely expire
+                        } else if (rnd.nextInt(16) == 0) {
                             Async.sleep(Duration.ofNanos(rnd.nextInt(300_000))); // the receivers' waits time out meanwhile
                         }
                         Boolean ok = Async.withTimeoutOrNull(Duration.ofNanos(rnd.nextInt(200_000)), () -> {
@@ -279,8 +281,10 @@ class ChannelRaceTest {
                 });
                 Task<Object> receivers = b.spawn(() -> {
                     SplittableRandom rnd = new SplittableRandom(12);
-                    while (!senders.isDone() || ch.size() > 0) {
-                        if (rnd.nextInt(16) == 0) {
+                    for (int round = 0; !senders.isDone() || ch.size() > 0; round++) {
+                        if (round % 100 == 50) {
+                            Async.sleep(Duration.ofMillis(3)); // longer than any send's limit: where sends wait, some expire
+                        } else if (rnd.nextInt(16) == 0) {
                             Async.sleep(Duration.ofNanos(rnd.nextInt(300_000))); // the senders' waits time out meanwhile
                         }
                         Integer got = Async.withTimeoutOrNull(Duration.ofNanos(rnd.nextInt(200_000)), ch::receive);
