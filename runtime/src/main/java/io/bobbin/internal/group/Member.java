@@ -97,7 +97,11 @@ final class Member implements GroupFeed {
         }
     }
 
-    /** Takes over half (at most a batch) of the longest sibling queue; returns how many. Loop thread. */
+    /**
+     * Takes over half (at most a batch) of the longest queue of a busy sibling (one that is not parked
+     * in its poll: a parked one has been woken for its new tasks and takes them in itself, so taking
+     * them would only race it); returns how many. Loop thread.
+     */
     private int takeOver() {
         Member[] all = group.members;
         Member victim = null;
@@ -105,8 +109,8 @@ final class Member implements GroupFeed {
         int start = ThreadLocalRandom.current().nextInt(all.length);
         for (int k = 0; k < all.length; k++) {
             Member m = all[(start + k) % all.length];
-            if (m == this) {
-                continue;
+            if (m == this || m.parked) {
+                continue; // a parked sibling was woken for its queue and takes it in itself; only a busy one is robbed
             }
             int q = m.queued.get();
             if (q > most) {
