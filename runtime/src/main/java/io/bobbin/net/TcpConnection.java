@@ -46,7 +46,7 @@ import java.util.Objects;
  * <h2>Fairness</h2>
  * A socket that is always ready never makes a read or a write wait, so a task that streams would
  * hold its loop's thread for as long as its peer keeps sending. Each task has a cooperative budget
- * per step (see {@code LoopTask.BUDGET}: 128 operations, bytes counted by the 8 KiB): once it is
+ * per step, as Tokio's tasks have (128 operations, bytes counted by the 8 KiB): once it is
  * spent without a real suspension, the next read or write (or the next chunk of a long one) first
  * {@linkplain Async#yieldNow() yields}, so that every other ready task of the loop runs once. That
  * yield is a cancellation point like the socket waits.
@@ -189,10 +189,8 @@ public final class TcpConnection implements AutoCloseable {
                 if (got < 0) {
                     throw new EOFException("the stream ended after " + b.position() + " of " + n + " bytes");
                 }
-                if (b.hasRemaining()) {
-                    if (paced(t, 0)) { // a long read: let the others run when the budget is spent
-                        t.yieldNow();
-                    }
+                if (b.hasRemaining() && paced(t, 0)) { // a long read: let the others run when the budget is spent
+                    t.yieldNow();
                 }
             }
             return b.array();
