@@ -46,7 +46,7 @@ import java.util.Objects;
  * <h2>Fairness</h2>
  * A socket that is always ready never makes a read or a write wait, so a task that streams would
  * hold its loop's thread for as long as its peer keeps sending. Each task has a cooperative budget
- * per step (see {@code LoopTask.BUDGET}: 128 operations, bytes counted by the 8 KiB): once it is
+ * per step, as Tokio's tasks have (128 operations, bytes counted by the 8 KiB): once it is
  * spent without a real suspension, the next read or write (or the next chunk of a long one) first
  * {@linkplain Async#yieldNow() yields}, so that every other ready task of the loop runs once. That
  * yield is a cancellation point like the socket waits.
@@ -147,7 +147,11 @@ public final class TcpConnection implements AutoCloseable {
      */
     @Suspendable
     public int read(ByteBuffer dst) throws IOException {
-        LoopTask<?> t = beginRead("TcpConnection.read()");
+        LoopTask<?> t = user("TcpConnection.read()");
+        if (paced(t, 1)) {
+            t.yieldNow();
+        }
+        claimRead(t, "TcpConnection.read()");
         try {
             return readSome(t, dst);
         } finally {
@@ -173,7 +177,11 @@ public final class TcpConnection implements AutoCloseable {
         if (n < 0) {
             throw new IllegalArgumentException("cannot read a negative number of bytes: " + n);
         }
-        LoopTask<?> t = beginRead("TcpConnection.readExactly()");
+        LoopTask<?> t = user("TcpConnection.readExactly()");
+        if (paced(t, 1)) {
+            t.yieldNow();
+        }
+        claimRead(t, "TcpConnection.readExactly()");
         try {
             ByteBuffer b = ByteBuffer.allocate(n);
             while (b.hasRemaining()) {
@@ -181,8 +189,8 @@ public final class TcpConnection implements AutoCloseable {
                 if (got < 0) {
                     throw new EOFException("the stream ended after " + b.position() + " of " + n + " bytes");
                 }
-                if (b.hasRemaining()) {
-                    pace(t, 0); // a long read: let the others run when the budget is spent
+                if (b.hasRemaining() && paced(t, 0)) { // a long read: let the others run when the budget is spent
+                    t.yieldNow();
                 }
             }
             return b.array();
@@ -202,7 +210,16 @@ public final class TcpConnection implements AutoCloseable {
      */
     @Suspendable
     public String readLine() throws IOException {
-        return readLine(StandardCharsets.UTF_8);
+        LoopTask<?> t = user("TcpConnection.readLine()");
+        if (paced(t, 1)) {
+            t.yieldNow();
+        }
+        claimRead(t, "TcpConnection.readLine()");
+        try {
+            return takeLine(nextLine(t), StandardCharsets.UTF_8);
+        } finally {
+            endRead(t);
+        }
     }
 
     /**
@@ -219,15 +236,13 @@ public final class TcpConnection implements AutoCloseable {
     @Suspendable
     public String readLine(Charset charset) throws IOException {
         checkLineCharset(charset);
-        LoopTask<?> t = beginRead("TcpConnection.readLine()");
+        LoopTask<?> t = user("TcpConnection.readLine()");
+        if (paced(t, 1)) {
+            t.yieldNow();
+        }
+        claimRead(t, "TcpConnection.readLine()");
         try {
-            int len = nextLine(t);
-            if (len < 0) {
-                return null;
-            }
-            String line = new String(in.array(), in.arrayOffset() + in.position(), len, charset);
-            in.position(in.position() + len + lineEnd);
-            return line;
+            return takeLine(nextLine(t), charset);
         } finally {
             endRead(t);
         }
@@ -245,7 +260,11 @@ public final class TcpConnection implements AutoCloseable {
      */
     @Suspendable
     public byte[] readLineBytes() throws IOException {
-        LoopTask<?> t = beginRead("TcpConnection.readLineBytes()");
+        LoopTask<?> t = user("TcpConnection.readLineBytes()");
+        if (paced(t, 1)) {
+            t.yieldNow();
+        }
+        claimRead(t, "TcpConnection.readLineBytes()");
         try {
             int len = nextLine(t);
             if (len < 0) {
@@ -258,6 +277,16 @@ public final class TcpConnection implements AutoCloseable {
         } finally {
             endRead(t);
         }
+    }
+
+    /** The line {@link #nextLine} found ({@code len} bytes, -1 for none), decoded, and taken out of the buffer. */
+    private String takeLine(int len, Charset charset) {
+        if (len < 0) {
+            return null;
+        }
+        String line = new String(in.array(), in.arrayOffset() + in.position(), len, charset);
+        in.position(in.position() + len + lineEnd);
+        return line;
     }
 
     private void checkLineCharset(Charset charset) {
@@ -281,26 +310,39 @@ public final class TcpConnection implements AutoCloseable {
     @Suspendable
     private int nextLine(LoopTask<?> t) throws IOException {
         int scanned = 0;
-        while (true) {
-            int start = in.position();
-            for (int i = start + scanned; i < in.limit(); i++) {
-                if (in.get(i) == '\n') {
-                    boolean cr = i > start && in.get(i - 1) == '\r';
-                    lineEnd = cr ? 2 : 1;
-                    return i - start - (cr ? 1 : 0);
-                }
-            }
+        int len;
+        while ((len = scanLine(scanned)) < 0) {
             scanned = in.remaining();
-            int n = eof ? -1 : fill(t);
-            if (n < 0) {
-                if (!in.hasRemaining()) {
-                    return -1;
-                }
-                lineEnd = 0;
-                return in.remaining();
+            if (eof || fill(t) < 0) {
+                return lastLine();
             }
-            pace(t, 0); // a line that takes many reads: let the others run when the budget is spent
+            if (paced(t, 0)) { // a line that takes many reads: let the others run when the budget is spent
+                t.yieldNow();
+            }
         }
+        return len;
+    }
+
+    /** Looks for the end of a line in the buffer, past the {@code scanned} bytes seen already: as {@link #nextLine}, or -1. */
+    private int scanLine(int scanned) {
+        int start = in.position();
+        for (int i = start + scanned; i < in.limit(); i++) {
+            if (in.get(i) == '\n') {
+                boolean cr = i > start && in.get(i - 1) == '\r';
+                lineEnd = cr ? 2 : 1;
+                return i - start - (cr ? 1 : 0);
+            }
+        }
+        return -1;
+    }
+
+    /** At the end of the stream: what is left is the last line, without an end (-1 if nothing is left). */
+    private int lastLine() {
+        if (!in.hasRemaining()) {
+            return -1;
+        }
+        lineEnd = 0;
+        return in.remaining();
     }
 
     /** Reads into {@code dst}: from the buffer if it holds bytes, else from the socket; -1 at the end. */
@@ -370,12 +412,12 @@ public final class TcpConnection implements AutoCloseable {
         }
     }
 
-    /** The start of every read: the loop check, the budget, then the claim of the read side. */
-    @Suspendable
-    private LoopTask<?> beginRead(String what) {
-        LoopTask<?> t = user(what);
+    /**
+     * The start of every read, after the loop check and the budget ({@link #user}, {@link #paced}):
+     * the claim of the read side.
+     */
+    private void claimRead(LoopTask<?> t, String what) {
         if (t != null) {
-            pace(t, 1);
             if (reader != null) {
                 throw new IllegalStateException("task " + t + " called " + what + " on " + this + " while task " + reader
                         + " is reading it: two tasks cannot read one connection at once (which of them would get the"
@@ -383,7 +425,6 @@ public final class TcpConnection implements AutoCloseable {
             }
             reader = t;
         }
-        return t;
     }
 
     private void endRead(LoopTask<?> t) {
@@ -409,8 +450,14 @@ public final class TcpConnection implements AutoCloseable {
             writeAll(null, src);
             return;
         }
-        pace(t, 1);
-        takeWriteTurn(t);
+        if (paced(t, 1)) {
+            t.yieldNow();
+        }
+        if (writer == null) {
+            writer = t; // nobody writes: the turn at once (the common case, without a suspendable call)
+        } else {
+            waitForWriteTurn(t);
+        }
         try {
             writeAll(t, src);
         } finally {
@@ -436,21 +483,15 @@ public final class TcpConnection implements AutoCloseable {
             int n = channel.write(src);
             if (n == 0) {
                 Async.writable(channel);
-            } else if (t != null && src.hasRemaining()) {
-                pace(t, n >>> BYTES_PER_UNIT_SHIFT); // a long write: let the others run when the budget is spent
-            } else {
-                spend(t, n);
+            } else if (paced(t, n >>> BYTES_PER_UNIT_SHIFT) && src.hasRemaining()) {
+                t.yieldNow(); // a long write: let the others run when the budget is spent
             }
         }
     }
 
-    /** Takes the turn to write: at once if nobody writes, else after the tasks that asked before. */
+    /** Waits for the turn to write, which another task has: after the tasks that asked before. */
     @Suspendable
-    private void takeWriteTurn(LoopTask<?> t) {
-        if (writer == null) {
-            writer = t;
-            return;
-        }
+    private void waitForWriteTurn(LoopTask<?> t) {
         if (writers == null) {
             writers = new WaiterQueue<>();
         }
@@ -557,12 +598,13 @@ public final class TcpConnection implements AutoCloseable {
         }
     }
 
-    /** Spends {@code units} of the budget, and yields if it is spent: every other ready task runs once. */
-    @Suspendable
-    private static void pace(LoopTask<?> t, int units) {
-        if (t != null && t.spendBudget(units)) {
-            t.yieldNow();
-        }
+    /**
+     * Spends {@code units} of the budget: {@code true} when it is spent, and the caller must then
+     * {@linkplain LoopTask#yieldNow() yield}, so that every other ready task runs once. (Not a
+     * suspendable method itself: the common case costs no instrumented call.)
+     */
+    private static boolean paced(LoopTask<?> t, int units) {
+        return t != null && t.spendBudget(units);
     }
 
     // ---- the rest ---------------------------------------------------------------------------------

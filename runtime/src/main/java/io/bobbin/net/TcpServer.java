@@ -140,8 +140,9 @@ public final class TcpServer implements AutoCloseable {
             t.whenDone(ended -> {
                 Throwable failure = failureOf(ended);
                 if (failure != null) {
-                    LOG.log(System.Logger.Level.WARNING, "the handler of the connection from "
-                            + (remote != null ? remote : "a peer whose address is unknown") + " (task " + ended + ") failed", failure);
+                    String peer = remote != null ? remote.toString() : "a peer whose address is unknown";
+                    LOG.log(System.Logger.Level.WARNING,
+                            "the handler of the connection from " + peer + " (task " + ended + ") failed", failure);
                 }
             });
         }

@@ -102,7 +102,8 @@ class TcpFairnessTest {
                     + TimeUnit.NANOSECONDS.toMillis(worst) + " ms; all: " + Arrays.toString(
                             Arrays.stream(trips).map(TimeUnit.NANOSECONDS::toMillis).toArray()) + " ms");
             assertTrue(streamedThroughout, "the stream must still run when the probes end, or they prove nothing");
-            assertTrue(echoedDuring > 1 << 20, "the stream went on while the probes ran: " + echoedDuring + " bytes");
+            // the server's task for the stream went on too (it is slowed down, not stopped)
+            assertTrue(echoedDuring > 64 << 10, "the stream went on while the probes ran: " + echoedDuring + " bytes");
             writer.join(10_000);
             streamer.shutdownOutput(); // the server echoes what is left, ends its handler and closes
             drainer.join(10_000);
