@@ -183,13 +183,22 @@ public final class Channel<T> {
      *     the waiting thread is interrupted, whose interrupt status is kept); no value was taken
      */
     @Suspendable
+    @SuppressWarnings("unchecked")
     public T receive() {
-        T v = receiveOrNull();
-        if (v == null) {
+        // the same steps as receiveOrNull, not a call to it: one frame less to save at each wait
+        Object v = take(null);
+        if (v == EMPTY) {
+            Waiter w = Waiter.forCurrent("Channel.receive()");
+            v = take(w);
+            if (v == EMPTY) {
+                v = w.await(withdrawal) == Waiter.CLOSED ? CLOSED : handedOver(w);
+            }
+        }
+        if (v == CLOSED) {
             throw new ChannelClosedException("Channel.receive(): the channel is closed and every value sent"
                     + " before has been received; use receiveOrNull() or consumeEach() to end quietly");
         }
-        return v;
+        return (T) v;
     }
 
     /**
@@ -204,14 +213,17 @@ public final class Channel<T> {
             Waiter w = Waiter.forCurrent("Channel.receive()");
             v = take(w);
             if (v == EMPTY) {
-                if (w.await(withdrawal) == Waiter.CLOSED) {
-                    return null;
-                }
-                v = w.item;
-                w.item = null;
+                v = w.await(withdrawal) == Waiter.CLOSED ? CLOSED : handedOver(w);
             }
         }
         return v == CLOSED ? null : (T) v;
+    }
+
+    /** The value a waiting receiver was granted. */
+    private static Object handedOver(Waiter w) {
+        Object v = w.item;
+        w.item = null;
+        return v;
     }
 
     /**
