@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ThreadWaiter extends Waiter {
     /** Looks at the state this many times before parking; none on a single processor. */
-    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 1 << 10 : 0;
+    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 1 << 7 : 0;
 
     private final Thread thread;
 
