@@ -5,11 +5,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A plain thread waiting (no event loop runs on it): it parks with {@link LockSupport} until it is
- * granted or closed. An interrupt withdraws the waiter, unless a grant came first.
+ * granted or closed, after a short spin on a machine with more than one processor (a partner that
+ * answers within a few microseconds then costs no sleep and wake-up of the thread, as in
+ * {@link java.util.concurrent.SynchronousQueue}). An interrupt withdraws the waiter, unless a grant
+ * came first.
  *
  * <p>Threads: {@link #await} on the waiting thread; {@link #wake()} from any thread.
  */
 final class ThreadWaiter extends Waiter {
+    /** Looks at the state this many times before parking; none on a single processor. */
+    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 1 << 7 : 0;
+
     private final Thread thread;
 
     ThreadWaiter(String what, Thread thread) {
@@ -25,6 +31,9 @@ final class ThreadWaiter extends Waiter {
     @Override
     public int await(Withdrawal withdrawal) {
         boolean interrupted = false;
+        for (int i = 0; i < SPINS && state() == WAITING; i++) {
+            Thread.onSpinWait();
+        }
         int s;
         while ((s = state()) == WAITING) {
             LockSupport.park(this);

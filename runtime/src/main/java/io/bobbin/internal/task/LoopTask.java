@@ -613,11 +613,12 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
     // ---- for coordination primitives and task groups ---------------------------------------------
 
     /**
-     * Hands back a cancellation that {@code e} delivered, for a wait that had completed after all (a
-     * lock, a permit or a value was granted to the task before the cancellation could withdraw it):
-     * the wait's outcome is kept, and the task's next {@linkplain #checkpoint() checkpoint} delivers
-     * the cancellation again (as a new exception). Call it in the task, right after {@code e} came out
-     * of {@link #park(Wait)}, instead of throwing {@code e}.
+     * Hands back a cancellation that {@code e} delivered and that will not be thrown on: the task's
+     * next {@linkplain #checkpoint() checkpoint} delivers it again (as a new exception), so it is not
+     * lost. For a wait that had completed after all (a lock, a permit or a value was granted to the
+     * task before the cancellation could withdraw it: the wait keeps its outcome), and for a task group
+     * that throws a failure which came before the cancellation. In the task, instead of throwing
+     * {@code e}.
      */
     public void deliverAgainLater(CancellationException e) {
         for (CancelScope s = scope; s != null; s = s.outer) {
