@@ -1,5 +1,6 @@
 package io.bobbin.internal.blocking;
 
+import io.bobbin.internal.util.Logs;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * retires. Threads are daemons named {@code <loop>-blocking-<n>}; no event loop runs on them
  * ({@code EventLoop.current()} is {@code null} there).
  *
+ * <p>A thread that has just finished a job spins a few microseconds for the next one before it
+ * parks (on a machine with more than one processor), as {@code ForkJoinPool}'s workers do: a task
+ * that calls {@code Async.blocking} in a loop then costs no thread wake-up per call. A spinning
+ * thread counts as idle for {@link #submit}, which neither starts a thread nor signals for a job that
+ * a spinning thread will take.
+ *
  * <p>Threads: {@link #submit} from the loop's thread (any thread works); {@link #shutdown} once,
- * when the loop ends.
+ * when the loop ends. {@link #queue}, {@link #workers}, {@link #idle}, {@link #spinning},
+ * {@link #started} and {@link #shutdown} are guarded by {@link #lock}; {@link #queued} and
+ * {@link #outstanding} are written under it and read without it.
  */
 public final class BlockingPool {
     private final String namePrefix;
@@ -25,9 +34,19 @@ public final class BlockingPool {
     private final Condition workArrived = lock.newCondition();
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private final List<Thread> workers = new ArrayList<>();
+    /** Threads waiting on {@link #workArrived}. */
     private int idle;
+    /** Threads spinning for a job outside the lock; each will look at the queue under the lock when it stops. */
+    private int spinning;
+    /** The queue's size, published for the spinning threads. */
+    private volatile int queued;
+    /** Jobs submitted and not yet finished running (queued or running). */
+    private volatile int outstanding;
     private int started;
     private boolean shutdown;
+
+    /** How long a thread that finished a job spins for the next one: none on a single processor. */
+    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
 
     public BlockingPool(String namePrefix, int maxThreads, long keepAliveNanos) {
         this.namePrefix = namePrefix;
@@ -43,14 +62,16 @@ public final class BlockingPool {
                 throw new RejectedExecutionException("the blocking pool of " + namePrefix + " is shut down: its loop has ended");
             }
             queue.add(job);
-            if (queue.size() > idle && workers.size() < maxThreads) {
+            queued = queue.size();
+            outstanding++;
+            if (queue.size() > idle + spinning && workers.size() < maxThreads) {
                 Thread t = new Thread(this::work, namePrefix + "-blocking-" + (++started));
                 t.setDaemon(true);
                 workers.add(t);
                 t.start();
-            } else {
+            } else if (queue.size() > spinning) {
                 workArrived.signal();
-            }
+            } // else a spinning thread takes it
         } finally {
             lock.unlock();
         }
@@ -66,33 +87,86 @@ public final class BlockingPool {
         }
     }
 
+    /**
+     * Jobs submitted and not finished running, at this moment: the loop spins briefly instead of
+     * parking while there are some, as their completions are likely to come soon. Any thread.
+     */
+    public int outstanding() {
+        return outstanding;
+    }
+
     private void work() {
         Thread me = Thread.currentThread();
+        boolean ranOne = false;
         while (true) {
-            Runnable job;
-            lock.lock();
-            try {
-                long wait = keepAliveNanos;
-                while ((job = queue.poll()) == null) {
-                    if (shutdown || wait <= 0) {
-                        workers.remove(me);
-                        return;
-                    }
-                    idle++;
-                    try {
-                        wait = workArrived.awaitNanos(wait);
-                    } catch (InterruptedException e) {
-                        // a stale cancellation of the previous job: ignore, look again
-                    } finally {
-                        idle--;
-                    }
-                }
-            } finally {
-                lock.unlock();
+            Runnable job = take(me, ranOne);
+            if (job == null) {
+                return; // idle for keepAlive, or shut down
             }
             Thread.interrupted(); // no interrupt meant for an earlier job leaks into this one
-            job.run();
+            try {
+                job.run();
+            } catch (Throwable e) {
+                Logs.LOOP.log(System.Logger.Level.WARNING, "a job of the blocking pool of " + namePrefix
+                        + " failed outside of its task", e);
+            }
+            ranOne = true;
         }
+    }
+
+    /**
+     * The next job, or {@code null} when this thread retires. {@code ranOne}: the thread has just
+     * finished a job, which is counted off here; then, if the queue is empty, it spins before parking.
+     */
+    private Runnable take(Thread me, boolean ranOne) {
+        lock.lock();
+        try {
+            if (ranOne) {
+                outstanding--;
+            }
+            if (!ranOne || SPIN_NANOS == 0 || shutdown || !queue.isEmpty()) {
+                return waitForJob(me);
+            }
+            spinning++;
+        } finally {
+            lock.unlock();
+        }
+        long end = System.nanoTime() + SPIN_NANOS;
+        for (int i = 1; queued == 0; i++) {
+            Thread.onSpinWait();
+            if ((i & 63) == 0 && System.nanoTime() - end > 0) {
+                break;
+            }
+        }
+        lock.lock();
+        try {
+            spinning--;
+            return waitForJob(me);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: the next job, waiting up to {@code keepAlive} for one; {@code null} when this thread retires. */
+    private Runnable waitForJob(Thread me) {
+        long wait = keepAliveNanos;
+        Runnable job;
+        while ((job = queue.poll()) == null) {
+            if (shutdown || wait <= 0) {
+                workers.remove(me);
+                return null;
+            }
+            idle++;
+            try {
+                wait = workArrived.awaitNanos(wait);
+            } catch (InterruptedException e) {
+                // a stale cancellation of the previous job: ignore, look again
+            } finally {
+                idle--;
+            }
+        }
+        queued = queue.size();
+        return job;
     }
 
     /**
@@ -108,6 +182,8 @@ public final class BlockingPool {
             shutdown = true;
             dropped = new ArrayList<>(queue);
             queue.clear();
+            queued = 0;
+            outstanding -= dropped.size();
             workArrived.signalAll();
             alive = new ArrayList<>(workers);
         } finally {

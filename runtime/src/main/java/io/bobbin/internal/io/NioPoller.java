@@ -230,9 +230,9 @@ public final class NioPoller implements Poller {
      * on channels, a poll blocks at most {@link #CLOSE_CHECK_MILLIS}.
      */
     @Override
-    public void poll(long timeoutMillis, boolean tasksRan) throws IOException {
+    public void poll(long timeoutMillis, boolean tasksRan, boolean wakeupSoon) throws IOException {
         if (waiting == 0) {
-            wakeup.park(timeoutMillis); // no channel to watch: a select would only wait for the wakeup or a timer
+            wakeup.park(timeoutMillis, wakeupSoon); // no channel to watch: a select would only wait for the wakeup or a timer
             return;
         }
         if (waiting > 0 && (timeoutMillis < 0 || timeoutMillis > CLOSE_CHECK_MILLIS)) {

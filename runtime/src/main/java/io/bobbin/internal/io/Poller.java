@@ -22,8 +22,10 @@ public interface Poller extends AutoCloseable {
      * @param timeoutMillis 0: do not block; -1: until woken; else at most that long
      * @param lookFirst look without blocking first (tasks ran since the last poll and may have closed
      *     channels), and do not block if that finds something
+     * @param wakeupSoon a wakeup is likely within microseconds (blocking work is in flight): a poller
+     *     that would park may spin briefly first
      */
-    void poll(long timeoutMillis, boolean lookFirst) throws IOException;
+    void poll(long timeoutMillis, boolean lookFirst, boolean wakeupSoon) throws IOException;
 
     /** Whether a task waits on a channel now. */
     boolean hasWaiters();

@@ -35,6 +35,14 @@ public final class WakeupChannel implements AutoCloseable {
     private final AtomicLong unparked = new AtomicLong();
     /** The loop's thread while it is parked in {@link #park}; {@code null} otherwise. */
     private volatile Thread parker;
+    /**
+     * The loop's thread spins on the flag before parking (see {@link #park}): a waker that sees this
+     * need not unpark it. The loop lowers it and then reads the flag; a waker raises the flag and then
+     * reads this; so either the loop sees the flag or the waker unparks.
+     */
+    private volatile boolean spinning;
+    /** How long {@link #park} spins first when a wakeup is expected soon: none on a single processor. */
+    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
     private final ByteBuffer drain = ByteBuffer.allocate(64);
 
     WakeupChannel() throws IOException {
@@ -61,8 +69,12 @@ public final class WakeupChannel implements AutoCloseable {
         }
         Thread t = parker;
         if (t != null) {
-            unparked.incrementAndGet();
-            LockSupport.unpark(t);
+            if (spinning) {
+                coalesced.incrementAndGet(); // it is looking at the flag: no unpark needed
+            } else {
+                unparked.incrementAndGet();
+                LockSupport.unpark(t);
+            }
             return;
         }
         written.incrementAndGet();
@@ -94,11 +106,25 @@ public final class WakeupChannel implements AutoCloseable {
      * {@code timeoutMillis} (-1: no limit; 0: does not park), then lowers the flag. Cheaper than a
      * select for a loop that only waits for timers and for work posted by other threads (the blocking
      * pool's completions): a futex wake instead of a pipe write, an epoll return and a pipe read.
+     * With {@code wakeupSoon} (blocking work is in flight, whose completion is likely within
+     * microseconds) it first spins on the flag for up to {@link #SPIN_NANOS}, as
+     * {@code CompletableFuture.join()} does, so that a quick completion costs no futex wake either.
      */
-    void park(long timeoutMillis) {
+    void park(long timeoutMillis, boolean wakeupSoon) {
         if (timeoutMillis != 0) {
             parker = Thread.currentThread();
             try {
+                if (wakeupSoon && SPIN_NANOS > 0) {
+                    spinning = true;
+                    long end = System.nanoTime() + SPIN_NANOS;
+                    for (int i = 1; !woken.get(); i++) {
+                        Thread.onSpinWait();
+                        if ((i & 63) == 0 && System.nanoTime() - end > 0) {
+                            break;
+                        }
+                    }
+                    spinning = false;
+                }
                 if (!woken.get()) {
                     if (timeoutMillis < 0) {
                         LockSupport.park(this);
@@ -111,6 +137,11 @@ public final class WakeupChannel implements AutoCloseable {
             }
         }
         woken.set(false);
+    }
+
+    /** Whether the loop's thread is in {@link #park} (spinning or parked) now. Any thread; for tests. */
+    boolean loopWaiting() {
+        return parker != null;
     }
 
     /** Wakeups that unparked the loop's thread. */

@@ -12,6 +12,7 @@ import io.bobbin.internal.observe.LoopObserver;
 import io.bobbin.internal.task.CompletionWait;
 import io.bobbin.internal.task.LoopTask;
 import io.bobbin.internal.task.TaskHost;
+import io.bobbin.internal.task.TaskList;
 import io.bobbin.internal.time.Clock;
 import io.bobbin.internal.time.TimerEntry;
 import io.bobbin.internal.time.TimerQueue;
@@ -21,10 +22,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +86,7 @@ public final class LoopCore implements TaskHost {
     /** The blocking work in flight, counted on a virtual clock only (else {@code null}). */
     private final BlockingInFlight blockingInFlight;
     private final TimerQueue timers = new TimerQueue();
-    private final Set<LoopTask<?>> live = new HashSet<>();
+    private final TaskList live = new TaskList();
     /** Failed tasks nobody has asked about yet, oldest first; each is reported after {@link #REPORT_GRACE_NANOS}. */
     private final ArrayDeque<LoopTask<?>> unobservedFailures = new ArrayDeque<>();
     /** Whether {@link #runLoop} is running; written and read (with the thread check first) on the loop's thread. */
@@ -170,6 +169,11 @@ public final class LoopCore implements TaskHost {
     @Override
     public TimerEntry addTimer(long deadline, Runnable action) {
         return timers.add(deadline, action);
+    }
+
+    @Override
+    public void addTimer(TimerEntry timer, long deadline) {
+        timers.add(timer, deadline);
     }
 
     @Override
@@ -298,7 +302,7 @@ public final class LoopCore implements TaskHost {
         long asked = now();
         boolean ok = onHostThread(() -> {
             if (!c.isCancelled()) { // time spent in the inbox counts
-                c.timer = timers.add(Clock.deadline(asked, nanos), c);
+                timers.add(c, Clock.deadline(asked, nanos));
             }
         });
         if (!ok) {
@@ -330,7 +334,7 @@ public final class LoopCore implements TaskHost {
                 }
                 boolean posted = !inbox.isEmpty();
                 if (posted || ready.isEmpty() || poller.hasWaiters()) {
-                    poller.poll(posted ? 0 : pollTimeoutMillis(), ran);
+                    poller.poll(posted ? 0 : pollTimeoutMillis(), ran, pool.outstanding() > 0);
                     advanceVirtualClockIfIdle();
                 } // else tasks are ready and none waits on a channel: no poll system call this turn
                 if (group != null) {
@@ -368,10 +372,10 @@ public final class LoopCore implements TaskHost {
         int n = 0;
         LoopObserver timing = observer.stepTiming();
         for (TimerEntry e; (e = timers.pollDue(now)) != null; n++) {
-            if (seededOrder != null && e.action instanceof ScheduledCallback) {
-                queueCallback((ScheduledCallback) e.action); // a due callLater is ready: it takes its place in the seeded order
+            if (seededOrder != null && e instanceof ScheduledCallback) {
+                queueCallback((ScheduledCallback) e); // a due callLater is ready: it takes its place in the seeded order
             } else {
-                runStep(e.action, timing);
+                runStep(e.action(), timing);
             }
         }
         return n;

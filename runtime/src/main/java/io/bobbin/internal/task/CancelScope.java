@@ -17,16 +17,17 @@ import java.util.concurrent.CancellationException;
  * A <em>shielding</em> scope hides every cancellation outside it (the task's own included) until it
  * is closed; the next checkpoint after that delivers it.
  *
+ * <p>A scope with a deadline is its own timer entry: its {@link #run()} cancels it.
+ *
  * <p>Threads: the task's loop thread only.
  */
-public final class CancelScope {
+public final class CancelScope extends TimerEntry {
     final LoopTask<?> task;
     final CancelScope outer;
     final boolean shield;
     private final String what;
     boolean cancelled;
     CancellationException delivered;
-    private TimerEntry timer;
     private boolean closed;
 
     private CancelScope(LoopTask<?> task, String what, boolean shield) {
@@ -63,7 +64,13 @@ public final class CancelScope {
             cancelled = true;
             return;
         }
-        timer = task.host.addTimer(deadline, this::cancel);
+        task.host.addTimer(this, deadline);
+    }
+
+    /** The deadline has come: cancels the scope. Loop thread. */
+    @Override
+    public void run() {
+        cancel();
     }
 
     /** Cancels the scope: the task's next checkpoint inside it throws, and a parked task is woken for that. */
@@ -92,9 +99,8 @@ public final class CancelScope {
             return;
         }
         closed = true;
-        if (timer != null) {
-            task.host.cancelTimer(timer);
-            timer = null;
+        if (isPending()) {
+            task.host.cancelTimer(this);
         }
         if (task.scope != this) {
             throw new IllegalStateException("cancel scopes closed out of order in task " + task + ": " + what);

@@ -97,8 +97,10 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
     private boolean cancelDelivered;
     /** What is left of the cooperative budget of this step; see {@link #spendBudget(int)}. */
     private int budget;
-    private T bodyResult;
-    private Throwable bodyFailure;
+    /** Links of the loop's {@link TaskList} of live tasks, and whether the task is in it. */
+    LoopTask<?> livePrev;
+    LoopTask<?> liveNext;
+    boolean live;
 
     // ---- any thread ----
     private volatile boolean cancelRequested;
@@ -106,6 +108,11 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
     /** Someone asked for the outcome (join, callback, future, accessors), or takes care of it (main): not reported. */
     private volatile boolean observed;
     private boolean reported;
+    /**
+     * The outcome. Written on the host thread when the body ends (before {@link #done} is published
+     * under the monitor, so a reader that sees {@code done} sees them); read under the monitor, and
+     * only once {@code done}.
+     */
     private T result;
     private Throwable failure;
     private List<Consumer<? super Task<T>>> callbacks;
@@ -120,7 +127,7 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
         this.id = id;
         this.name = name;
         this.body = body;
-        this.continuation = new Continuation(() -> runBody());
+        this.continuation = new Continuation(LoopTask::runAttached); // one shared body for all tasks: nothing captured
         ContinuationAccess.attach(continuation, this);
     }
 
@@ -155,12 +162,18 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
         return id;
     }
 
+    /** The body of every task's continuation: runs the body of the task attached to it. */
+    @Suspendable
+    private static void runAttached() {
+        ((LoopTask<?>) ContinuationAccess.currentAttachment()).runBody();
+    }
+
     @Suspendable
     private void runBody() {
         try {
-            bodyResult = body.call();
+            result = body.call();
         } catch (Throwable e) {
-            bodyFailure = e;
+            failure = e;
         }
     }
 
@@ -222,10 +235,10 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
             if (!continuation.isDone()) {
                 throw e;
             }
-            bodyFailure = e; // the machinery failed around the body (its frames could not be restored)
+            failure = e; // the machinery failed around the body (its frames could not be restored)
         }
         if (continuation.isDone()) {
-            finish(bodyResult, bodyFailure);
+            finish(result, failure);
         } else if (state == RUNNING) { // a yield, or a bare Continuation.suspend(): back of the queue
             state = READY;
             host.schedule(this);
@@ -389,8 +402,6 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
         state = DONE;
         wait = null;
         scope = null;
-        bodyResult = null;
-        bodyFailure = null;
         List<Consumer<? super Task<T>>> toRun;
         synchronized (this) {
             result = value;
@@ -705,6 +716,6 @@ public final class LoopTask<T> implements Task<T>, Runnable, ResumeHook {
      * asking for the outcome: a failure nobody asked for is still reported. Any thread.
      */
     public synchronized Throwable endedWith() {
-        return failure;
+        return done ? failure : null;
     }
 }

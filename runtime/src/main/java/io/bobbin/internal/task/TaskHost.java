@@ -37,6 +37,14 @@ public interface TaskHost {
     /** A timer that runs {@code action} on the host's thread once {@link #now()} reaches {@code deadline}. */
     TimerEntry addTimer(long deadline, Runnable action);
 
+    /**
+     * Adds {@code timer}, an entry that is its own action, due once {@link #now()} reaches
+     * {@code deadline}; it runs on the host's thread. Host thread.
+     *
+     * @throws IllegalStateException if it is pending already
+     */
+    void addTimer(TimerEntry timer, long deadline);
+
     /** Removes a timer; nothing happens for one that has fired or was removed. */
     void cancelTimer(TimerEntry timer);
 

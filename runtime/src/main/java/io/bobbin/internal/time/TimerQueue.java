@@ -101,7 +101,23 @@ public final class TimerQueue {
      * (pending until it is polled or removed). O(1) unless the deadline is in the current tick or the past.
      */
     public TimerEntry add(long deadline, Runnable action) {
-        TimerEntry e = new TimerEntry(deadline, action);
+        TimerEntry e = new TimerEntry.Action(action);
+        add(e, deadline);
+        return e;
+    }
+
+    /**
+     * Adds {@code e}, an entry that is its own action, due at {@code deadline}: it runs (the loop calls
+     * its {@link TimerEntry#action()}) once the clock reaches it. O(1) unless the deadline is in the
+     * current tick or the past.
+     *
+     * @throws IllegalStateException if {@code e} is pending already (in this queue or another)
+     */
+    public void add(TimerEntry e, long deadline) {
+        if (e.pos != TimerEntry.GONE) {
+            throw new IllegalStateException(e + " is pending already: remove it or let it fire before adding it again");
+        }
+        e.deadline = deadline;
         long tick = deadline >> TICK_SHIFT;
         if (tick < cur) {
             nearAdd(e);
@@ -114,7 +130,6 @@ public final class TimerQueue {
                 wheelMin = deadline; // still exact when it was known; harmless when it was not
             }
         }
-        return e;
     }
 
     /**

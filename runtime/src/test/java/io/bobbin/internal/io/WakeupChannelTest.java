@@ -98,13 +98,13 @@ class WakeupChannelTest {
                 w.wakeup();
             });
             waker.start();
-            w.park(-1); // returns only when woken: the test's timeout guards it
+            w.park(-1, false); // returns only when woken: the test's timeout guards it
             waker.join();
             assertEquals(1, w.unparked());
             assertEquals(0, w.written(), "no pipe write while the loop was parked");
             w.wakeup();
             assertEquals(1, w.written(), "a wakeup while the loop is not parked writes a byte");
-            w.park(0);
+            w.park(0, false);
             w.wakeup();
             assertEquals(2, w.written(), "the flag was lowered by park(0)");
         }
@@ -114,15 +114,19 @@ class WakeupChannelTest {
     void aParkWithATimeoutReturnsByItself() throws Exception {
         try (WakeupChannel w = new WakeupChannel()) {
             long t0 = System.nanoTime();
-            w.park(20);
+            w.park(20, false);
             assertTrue(System.nanoTime() - t0 >= 15_000_000L, "parked for about the timeout");
             assertEquals(0, w.unparked() + w.written());
         }
     }
 
-    /** A waker posts then wakes; the loop parks until it has seen every post: a lost wakeup hangs it. */
+    /**
+     * A waker posts then wakes; the loop parks until it has seen every post: a lost wakeup hangs it.
+     * Every other park spins first (a wakeup expected soon), so a wakeup may land before, during or
+     * after the spin, or while the loop parks.
+     */
     @Test
-    void noWakeupIsLostBetweenParkingAndWaking() throws Exception {
+    void noWakeupIsLostBetweenSpinningOrParkingAndWaking() throws Exception {
         try (WakeupChannel w = new WakeupChannel()) {
             int n = 20_000;
             java.util.concurrent.atomic.AtomicInteger posted = new java.util.concurrent.atomic.AtomicInteger();
@@ -138,11 +142,28 @@ class WakeupChannelTest {
             waker.start();
             int seen = 0;
             while (seen < n) {
-                w.park(-1); // no timeout: only a wakeup ends it
+                w.park(-1, (seen & 1) == 0); // no timeout: only a wakeup ends it
                 seen = posted.get();
             }
             waker.join();
             assertEquals(n, w.unparked() + w.written() + w.coalesced(), "every wakeup was counted once");
+        }
+    }
+
+    @Test
+    void aWakeupWhileTheLoopSpinsEndsTheSpinWithoutAnUnparkOrAByte() throws Exception {
+        try (WakeupChannel w = new WakeupChannel()) {
+            Thread waker = new Thread(() -> {
+                while (!w.loopWaiting()) {
+                    Thread.onSpinWait();
+                }
+                w.wakeup();
+            });
+            waker.start();
+            w.park(-1, true); // spins, then parks if the wakeup has not come: either way it ends only by the wakeup
+            waker.join();
+            assertEquals(1, w.unparked() + w.coalesced(), "the wakeup was seen by the spin or unparked the loop");
+            assertEquals(0, w.written(), "no pipe write while the loop was spinning or parked");
         }
     }
 }

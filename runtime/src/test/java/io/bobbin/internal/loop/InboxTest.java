@@ -21,7 +21,7 @@ class InboxTest {
     static final class CountingPoller implements Poller {
         final AtomicInteger wakeups = new AtomicInteger();
 
-        @Override public void poll(long timeoutMillis, boolean lookFirst) { }
+        @Override public void poll(long timeoutMillis, boolean lookFirst, boolean wakeupSoon) { }
         @Override public boolean hasWaiters() { return false; }
         @Override public void await(LoopTask<?> task, SelectableChannel channel, boolean write) { throw new UnsupportedOperationException(); }
         @Override public void wakeup() { wakeups.incrementAndGet(); }
