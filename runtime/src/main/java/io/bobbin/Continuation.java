@@ -201,6 +201,7 @@ public final class Continuation implements Serializable {
             body.run();
             if (s.mode == FrameStack.CAPTURING) {
                 s.mode = FrameStack.RUNNING;
+                s.noteSizes();
                 return true;
             }
             if (s.mode == FrameStack.RESTORING) {

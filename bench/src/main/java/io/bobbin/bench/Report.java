@@ -69,11 +69,11 @@ public final class Report {
 
     static final List<Row> ROWS = List.of(
             new Row("1. switch, depth 1 (ns per suspend+resume)", "SwitchBench.bobbin:depth=1",
-                    "JDK internal Continuation", "SwitchBench.jdk:depth=1", 0.25, true),
+                    "JDK internal Continuation", "SwitchBench.jdk:depth=1", 0.15, true),
             new Row("1. switch, depth 10", "SwitchBench.bobbin:depth=10",
-                    "JDK internal Continuation", "SwitchBench.jdk:depth=10", 0.7, true),
+                    "JDK internal Continuation", "SwitchBench.jdk:depth=10", 0.5, true),
             new Row("1. switch, depth 50", "SwitchBench.bobbin:depth=50",
-                    "JDK internal Continuation", "SwitchBench.jdk:depth=50", Double.NaN, true),
+                    "JDK internal Continuation", "SwitchBench.jdk:depth=50", 0.5, true),
             new Row("2. task switch (ns per round trip)", "TaskSwitchBench.bobbin",
                     "2 virtual threads, Thread.yield, 1 carrier", "TaskSwitchBench.virtualYield", 0.2, true),
             new Row("2. task switch", "TaskSwitchBench.bobbin",
@@ -81,7 +81,7 @@ public final class Report {
             new Row("2. task switch", "TaskSwitchBench.bobbin",
                     "2 platform threads, park/unpark hand-off", "TaskSwitchBench.platformHandoff", Double.NaN, true),
             new Row("3. memory, task sleeping on the loop at depth 3 (heap bytes each)", "Memory:task",
-                    "sleeping virtual thread", "Memory:virtual", 0.3, true),
+                    "sleeping virtual thread", "Memory:virtual", 0.28, true),
             new Row("3. memory, raw continuation suspended at depth 3 (heap bytes each)", "Memory:continuation",
                     "sleeping virtual thread", "Memory:virtual", 0.3, true),
             new Row("3. memory, task sleeping at depth 3 (heap bytes each)", "Memory:task",
@@ -93,7 +93,7 @@ public final class Report {
             new Row("4. 1,000,000 sleepers: time until all done (ms)", "Sleepers:task:done",
                     "1,000,000 virtual threads", "Sleepers:virtual:done", 0.5, true),
             new Row("4. 1,000,000 sleepers: peak heap (MB)", "Sleepers:task:peakHeap",
-                    "1,000,000 virtual threads", "Sleepers:virtual:peakHeap", 0.35, true),
+                    "1,000,000 virtual threads", "Sleepers:virtual:peakHeap", 0.5, true),
             new Row("5. 10-deep chain not suspending, outside a continuation (ns per call)",
                     "ChainBench.instrumentedOutside", "same code uninstrumented", "ChainBench.plain", 1.1, true),
             new Row("5. 10-deep chain not suspending, inside a continuation (ns per call)",
@@ -211,8 +211,9 @@ public final class Report {
         md.append("# Bobbin benchmark results\n\n");
         md.append("Made by `bench/run.sh`. Bobbin and each peer run in the same suite run, on the same machine.\n");
         md.append("Ratio = Bobbin on JDK 25 / the peer on JDK 25 (lower is better, but for requests/s); the goal is"
-                + " issue 6's (rows 1-8), issue 12's (rows 9-11: a loop group, the http demo) or issue 10's (rows 12-14:"
-                + " channels, Mutex, TaskGroup).\n\n");
+                + " issue 16's where it set one (rows 1-4, 6, 7 at 1,000 connections, 17), else issue 6's (rows 5, 7, 8),"
+                + " issue 12's (rows 9-11: a loop group, the http demo) or issue 10's (rows 12-14: channels, Mutex,"
+                + " TaskGroup).\n\n");
         md.append("| benchmark | Bobbin, JDK 25 | Bobbin, JDK 17 | peer | peer, JDK 25 | ratio (25) | goal | met |"
                 + " CPU-time cross-check: Bobbin 25 / peer 25 = ratio; Bobbin 17 |\n");
         md.append("|---|---:|---:|---|---:|---:|---:|:---:|---|\n");
@@ -282,7 +283,7 @@ public final class Report {
         charts.add(groupEchoChart(jdk25, jdk17));
         charts.add(httpChart(jdk25, jdk17));
         charts.add(bars("8. Agent: start-up of a small program (ms)", "ms", jdk25, jdk17,
-                new String[] {"without agent", "with -javaagent"},
+                new String[] {"without agent", "Bobbin: with -javaagent"},
                 new String[] {"Agent:startupPlain", "Agent:startupAgent"}));
         charts.add(bars("9. Channel ping-pong (ns per hand-over, one way)", "ns one way", jdk25, jdk17,
                 new String[] {"Bobbin, 1 loop", "Bobbin, 2 loops", "Bobbin task + thread", "VT SynchronousQueue",
@@ -296,7 +297,8 @@ public final class Report {
                 new String[] {"Bobbin TaskGroup", "virtual-thread-per-task executor"},
                 new String[] {"FanOutBench.bobbinTaskGroup", "FanOutBench.virtualThreadPerTask"}));
         charts.add(bars("16. Timers, 999 of 1,000 cancelled (ns per timer)", "ns per timer", jdk25, jdk17,
-                new String[] {"wheel, 1k pending", "heap, 1k", "STPE, 1k", "wheel, 100k pending", "heap, 100k", "STPE, 100k"},
+                new String[] {"Bobbin wheel, 1k pending", "old heap, 1k", "STPE, 1k", "Bobbin wheel, 100k pending", "old heap, 100k",
+                    "STPE, 100k"},
                 new String[] {"TimerBench.wheel:pending=1000", "TimerBench.heap:pending=1000",
                     "TimerBench.scheduledExecutor:pending=1000", "TimerBench.wheel:pending=100000",
                     "TimerBench.heap:pending=100000", "TimerBench.scheduledExecutor:pending=100000"}));
@@ -328,109 +330,147 @@ public final class Report {
         return c;
     }
 
-    /** The CPU-time cross-check's value when there is one (see {@link CpuTimeCheck}), else JMH's. */
-    private static double cpu(Map<String, Value> m, String key) {
-        Value x = m.get("Cpu:" + key);
-        return x != null ? x.score : v(m, key);
-    }
+    /** One bar of a chart: its label on the axis, its value ({@code null}: not measured, no bar), and whether it is Bobbin's. */
+    private static final class Bar {
+        final String label;
+        final Double value;
+        final boolean bobbin;
 
-    private static double v(Map<String, Value> m, String key) {
-        Value x = m.get(key);
-        return x == null ? 0 : x.score;
-    }
-
-    private static CategoryChart switchChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
-        CategoryChart c = chart("1. Switch: suspend + resume (CPU ns, lower is better)", "ns per round trip");
-        List<String> depths = List.of("depth 1", "depth 10", "depth 50");
-        List<Double> b25 = new ArrayList<>(), b17 = new ArrayList<>(), j25 = new ArrayList<>();
-        for (String d : List.of("1", "10", "50")) {
-            b25.add(cpu(jdk25, "SwitchBench.bobbin:depth=" + d));
-            b17.add(cpu(jdk17, "SwitchBench.bobbin:depth=" + d));
-            j25.add(cpu(jdk25, "SwitchBench.jdk:depth=" + d));
+        Bar(String label, Double value, boolean bobbin) {
+            this.label = label;
+            this.value = value;
+            this.bobbin = bobbin;
         }
-        c.addSeries("Bobbin (JDK 25)", depths, b25);
-        c.addSeries("Bobbin (JDK 17)", depths, b17);
-        c.addSeries("JDK internal Continuation (25)", depths, j25);
+    }
+
+    /**
+     * A chart with one bar per measured value, each named on the axis (so no legend lookup is
+     * needed): Bobbin's bars in one colour, the peers' in another. A value that was not measured (a
+     * peer on JDK 17, say) has no bar at all, rather than a bar of 0.
+     */
+    private static CategoryChart labelled(String title, String yTitle, List<Bar> bars) {
+        CategoryChart c = chart(title, yTitle);
+        List<String> cats = new ArrayList<>();
+        List<Double> mine = new ArrayList<>(), peers = new ArrayList<>();
+        for (Bar b : bars) {
+            if (b.value == null) {
+                continue;
+            }
+            cats.add(b.label);
+            mine.add(b.bobbin ? b.value : null);
+            peers.add(b.bobbin ? null : b.value);
+        }
+        c.getStyler().setOverlapped(true); // one bar per category: the series that has a value there
+        boolean longLabels = cats.size() > 4 || cats.stream().anyMatch(l -> l.length() > 16);
+        c.getStyler().setXAxisLabelRotation(longLabels ? 35 : 0);
+        if (cats.isEmpty()) {
+            c.addSeries("not measured", List.of("not measured"), List.of(0.0));
+            return c;
+        }
+        if (mine.stream().anyMatch(x -> x != null)) {
+            c.addSeries("Bobbin", cats, mine);
+        }
+        if (peers.stream().anyMatch(x -> x != null)) {
+            c.addSeries("peers", cats, peers);
+        }
         return c;
     }
 
-    /** One category per key; a JDK 25 series and a JDK 17 series (0 where not measured). */
+    /** The measured value, or {@code null} when there is none. */
+    private static Double opt(Map<String, Value> m, String key) {
+        Value x = m.get(key);
+        return x == null ? null : x.score;
+    }
+
+    /** The CPU-time cross-check's value when there is one, else JMH's, else {@code null}. */
+    private static Double optCpu(Map<String, Value> m, String key) {
+        Value x = m.get("Cpu:" + key);
+        return x != null ? Double.valueOf(x.score) : opt(m, key);
+    }
+
+    private static CategoryChart switchChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
+        List<Bar> bars = new ArrayList<>();
+        for (String d : List.of("1", "10", "50")) {
+            bars.add(new Bar("Bobbin d" + d + " (25)", optCpu(jdk25, "SwitchBench.bobbin:depth=" + d), true));
+            bars.add(new Bar("Bobbin d" + d + " (17)", optCpu(jdk17, "SwitchBench.bobbin:depth=" + d), true));
+            bars.add(new Bar("JDK Continuation d" + d, optCpu(jdk25, "SwitchBench.jdk:depth=" + d), false));
+        }
+        return labelled("1. Switch: suspend + resume at depth d (CPU ns, lower is better)", "ns per round trip", bars);
+    }
+
+    /**
+     * One bar per key on JDK 25, and one more on JDK 17 where it was measured (Bobbin's rows); a label
+     * that starts with "Bobbin" is Bobbin's.
+     */
     private static CategoryChart bars(String title, String yTitle, Map<String, Value> jdk25, Map<String, Value> jdk17,
                                       String[] labels, String[] keys) {
-        CategoryChart c = chart(title, yTitle);
-        List<String> cats = List.of(labels);
-        List<Double> a = new ArrayList<>(), b = new ArrayList<>();
-        for (String k : keys) {
-            a.add(v(jdk25, k));
-            b.add(v(jdk17, k));
+        List<Bar> bars = new ArrayList<>();
+        for (int i = 0; i < keys.length; i++) {
+            boolean bobbin = labels[i].startsWith("Bobbin");
+            Double v17 = opt(jdk17, keys[i]);
+            bars.add(new Bar(labels[i] + (v17 != null ? " (25)" : ""), opt(jdk25, keys[i]), bobbin));
+            if (v17 != null) {
+                bars.add(new Bar(labels[i] + " (17)", v17, bobbin));
+            }
         }
-        c.addSeries("JDK 25", cats, a);
-        c.addSeries("JDK 17", cats, b);
+        return labelled(title, yTitle, bars);
+    }
+
+    /** Requests/s of {@code prefix:kind:conns:rps} for each kind and both connection counts, Bobbin's on JDK 17 too. */
+    private static CategoryChart rpsChart(String title, String prefix, Map<String, Value> jdk25, Map<String, Value> jdk17,
+                                          String[][] kinds) {
+        List<Bar> bars = new ArrayList<>();
+        for (String conns : List.of("100", "1000")) {
+            String n = conns.equals("100") ? "100 c." : "1k c.";
+            for (String[] k : kinds) {
+                boolean bobbin = k[1].startsWith("Bobbin");
+                bars.add(new Bar(k[1] + ", " + n + (bobbin ? " (25)" : ""), opt(jdk25, prefix + k[0] + ":" + conns + ":rps"), bobbin));
+                if (bobbin) {
+                    bars.add(new Bar(k[1] + ", " + n + " (17)", opt(jdk17, prefix + k[0] + ":" + conns + ":rps"), true));
+                }
+            }
+        }
+        CategoryChart c = labelled(title, "requests/s", bars);
+        c.getStyler().setDecimalPattern("#,##0");
         return c;
     }
 
     private static CategoryChart echoChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
-        CategoryChart c = chart("7. TCP echo on loopback (requests/s, higher is better)", "requests/s");
-        List<String> cats = List.of("100 connections", "1,000 connections");
-        for (String[] k : new String[][] {{"bobbin", "Bobbin"}, {"virtual", "VT/conn."},
-                {"platform", "thread/conn."}, {"nio", "NIO"}}) {
-            c.addSeries(k[1] + " (25)", cats, List.of(v(jdk25, "Echo:" + k[0] + ":100:rps"),
-                    v(jdk25, "Echo:" + k[0] + ":1000:rps")));
-        }
-        c.addSeries("Bobbin (17)", cats, List.of(v(jdk17, "Echo:bobbin:100:rps"), v(jdk17, "Echo:bobbin:1000:rps")));
-        c.getStyler().setDecimalPattern("#,##0");
-        return c;
+        return rpsChart("7. TCP echo on loopback, one loop (requests/s, higher is better)", "Echo:", jdk25, jdk17,
+                new String[][] {{"bobbin", "Bobbin"}, {"virtual", "VT/conn."}, {"platform", "thread/conn."}, {"nio", "NIO loop"}});
     }
 
     private static CategoryChart groupEchoChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
-        CategoryChart c = chart("9/11. TCP echo, loop groups (requests/s, higher is better)", "requests/s");
-        List<String> cats = List.of("100 connections", "1,000 connections");
-        for (String[] k : new String[][] {{"group2", "2 loops"}, {"group1", "1 loop"}, {"bobbin", "run()"},
-                {"virtual", "VT"}, {"netty", "Netty"}}) {
-            c.addSeries(k[1] + " (25)", cats, List.of(v(jdk25, "Echo:" + k[0] + ":100:rps"),
-                    v(jdk25, "Echo:" + k[0] + ":1000:rps")));
-        }
-        c.addSeries("2 loops (17)", cats, List.of(v(jdk17, "Echo:group2:100:rps"), v(jdk17, "Echo:group2:1000:rps")));
-        c.getStyler().setDecimalPattern("#,##0");
-        return c;
+        return rpsChart("9/11. TCP echo, loop groups (requests/s, higher is better)", "Echo:", jdk25, jdk17,
+                new String[][] {{"group2", "Bobbin 2 loops"}, {"group1", "Bobbin 1 loop"}, {"virtual", "VT/conn."},
+                    {"netty", "Netty"}});
     }
 
     private static CategoryChart httpChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
-        CategoryChart c = chart("10. HTTP/1.1 keep-alive, wrk (requests/s, higher is better)", "requests/s");
-        List<String> cats = List.of("100 connections", "1,000 connections");
-        for (String[] k : new String[][] {{"bobbin", "http demo, group"}, {"jdk", "JDK HttpServer + VT"}, {"netty", "Netty"}}) {
-            c.addSeries(k[1] + " (25)", cats, List.of(v(jdk25, "Http:" + k[0] + ":100:rps"),
-                    v(jdk25, "Http:" + k[0] + ":1000:rps")));
-        }
-        c.addSeries("http demo (17)", cats, List.of(v(jdk17, "Http:bobbin:100:rps"), v(jdk17, "Http:bobbin:1000:rps")));
-        c.getStyler().setDecimalPattern("#,##0");
-        return c;
+        return rpsChart("10. HTTP/1.1 keep-alive, wrk (requests/s, higher is better)", "Http:", jdk25, jdk17,
+                new String[][] {{"bobbin", "Bobbin http demo"}, {"jdk", "JDK HttpServer+VT"}, {"netty", "Netty"}});
     }
 
     private static CategoryChart sleepersChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
-        CategoryChart c = chart("4. 1,000,000 sleepers (0-1 s each): ms, and peak heap MB", "ms / MB");
-        List<String> cats = List.of("time to spawn (ms)", "time until done (ms)", "peak heap (MB)");
-        for (String[] k : new String[][] {{"task", "Bobbin tasks"}, {"virtual", "virtual threads"}}) {
-            c.addSeries(k[1] + " (JDK 25)", cats, List.of(v(jdk25, "Sleepers:" + k[0] + ":spawn"),
-                    v(jdk25, "Sleepers:" + k[0] + ":done"), v(jdk25, "Sleepers:" + k[0] + ":peakHeap")));
+        List<Bar> bars = new ArrayList<>();
+        for (String[] m : new String[][] {{"spawn", "spawn ms"}, {"done", "done ms"}, {"peakHeap", "heap MB"}}) {
+            bars.add(new Bar("Bobbin " + m[1] + " (25)", opt(jdk25, "Sleepers:task:" + m[0]), true));
+            bars.add(new Bar("Bobbin " + m[1] + " (17)", opt(jdk17, "Sleepers:task:" + m[0]), true));
+            bars.add(new Bar("VT " + m[1], opt(jdk25, "Sleepers:virtual:" + m[0]), false));
         }
-        c.addSeries("Bobbin tasks (JDK 17)", cats, List.of(v(jdk17, "Sleepers:task:spawn"),
-                v(jdk17, "Sleepers:task:done"), v(jdk17, "Sleepers:task:peakHeap")));
-        return c;
+        return labelled("4. 1,000,000 sleepers (0-1 s each): ms, and peak heap MB", "ms / MB", bars);
     }
 
     private static CategoryChart chainChart(Map<String, Value> jdk25, Map<String, Value> jdk17) {
-        CategoryChart c = chart("5. 10-deep call chain, not suspending (CPU ns per call)", "ns per call");
-        List<String> cats = List.of("plain thread", "inside a continuation");
-        c.addSeries("plain (25)", cats,
-                List.of(cpu(jdk25, "ChainBench.plain"), cpu(jdk25, "ChainBench.plainInside")));
-        c.addSeries("instrumented (25)", cats,
-                List.of(cpu(jdk25, "ChainBench.instrumentedOutside"), cpu(jdk25, "ChainBench.instrumentedInside")));
-        c.addSeries("plain (17)", cats,
-                List.of(cpu(jdk17, "ChainBench.plain"), cpu(jdk17, "ChainBench.plainInside")));
-        c.addSeries("instrumented (17)", cats,
-                List.of(cpu(jdk17, "ChainBench.instrumentedOutside"), cpu(jdk17, "ChainBench.instrumentedInside")));
-        return c;
+        List<Bar> bars = new ArrayList<>();
+        for (String[] j : new String[][] {{"25", null}, {"17", null}}) {
+            Map<String, Value> m = j[0].equals("25") ? jdk25 : jdk17;
+            bars.add(new Bar("Bobbin outside (" + j[0] + ")", optCpu(m, "ChainBench.instrumentedOutside"), true));
+            bars.add(new Bar("Bobbin inside (" + j[0] + ")", optCpu(m, "ChainBench.instrumentedInside"), true));
+            bars.add(new Bar("plain (" + j[0] + ")", optCpu(m, "ChainBench.plain"), false));
+            bars.add(new Bar("plain inside (" + j[0] + ")", optCpu(m, "ChainBench.plainInside"), false));
+        }
+        return labelled("5. 10-deep call chain, not suspending (CPU ns per call)", "ns per call", bars);
     }
 
     private static CategoryChart ratioChart(Map<String, Value> jdk25) {
@@ -495,16 +535,19 @@ public final class Report {
         if (b.startsWith("7.")) {
             return "echo " + (b.contains("1,000") ? "1k" : "100") + (r.peerKey.contains("nio") ? " /nio" : " /VT");
         }
-        if (b.startsWith("9.")) {
-            return "ping-pong 1 loop";
-        }
-        if (b.startsWith("10.")) {
-            return "mutex";
-        }
         if (b.startsWith("5.")) {
             return b.contains("outside") ? "chain outside" : "chain inside";
         }
-        if (b.startsWith("10.")) {
+        if (b.startsWith("12.")) {
+            return "ping-pong 1 loop";
+        }
+        if (b.startsWith("13.")) {
+            return "mutex";
+        }
+        if (b.startsWith("14.")) {
+            return "fan-out";
+        }
+        if (b.startsWith("17.")) {
             return b.contains("p50") ? "lateness p50" : "lateness p99";
         }
         return b.length() > 18 ? b.substring(0, 18) : b;

@@ -93,7 +93,7 @@ public class TimerBench {
                 q.remove(old);
             }
             for (TimerEntry d; (d = q.pollDue(t)) != null; ) {
-                d.action.run();
+                d.run();
             }
         }
     }

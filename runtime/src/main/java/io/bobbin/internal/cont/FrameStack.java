@@ -24,7 +24,9 @@ import java.util.Arrays;
  * <p>Unwinding is by return, leaf first: each frame pushes its values and then its resume point.
  * Restoring goes root first, popping in reverse, so the arrays are used as plain stacks. The
  * arrays grow by doubling and are reused, so a suspend/resume that does not deepen the stack
- * allocates nothing.
+ * allocates nothing. A stack's first arrays are as long as the last capture anywhere needed
+ * ({@link #noteSizes()}): continuations of one kind suspend at one depth, so a new one allocates
+ * each array once, at the size it needs, with no intermediate copies and no slack.
  *
  * <p>Threads: a stack is used by one thread at a time, the one that {@linkplain #mount() mounted}
  * it; handing it to another thread is ordered by {@code Continuation}'s state.
@@ -70,6 +72,15 @@ public final class FrameStack {
     private static final long[] NO_LONGS = new long[0];
     private static final Object[] NO_REFS = new Object[0];
     private static final int FIRST_SIZE = 4;
+    /** The largest first size {@link #noteSizes()} passes on: one deep continuation does not make every new one big. */
+    private static final int HINT_CAP = 64;
+    /**
+     * First sizes of the three arrays: what the last capture used, anywhere (see {@link #noteSizes}).
+     * Racy on purpose: any value is correct, a stale one only less exact; written only when it changes.
+     */
+    private static int firstInts = FIRST_SIZE;
+    private static int firstLongs = FIRST_SIZE;
+    private static int firstRefs = FIRST_SIZE;
 
     private static final ThreadLocal<Carrier> CARRIERS = ThreadLocal.withInitial(Carrier::new);
 
@@ -123,7 +134,6 @@ public final class FrameStack {
     public Object attachment;
     private Thread carrier;
     private Carrier mountedOn;
-    private FrameStack outer;
 
     public FrameStack(Object owner) {
         this.owner = owner;
@@ -170,19 +180,16 @@ public final class FrameStack {
         if (lastBare == t) {
             lastBare = null;
         }
-        outer = c.top;
+        c.push(this);
         carrier = t;
         mountedOn = c;
-        c.top = this;
         recent = this;
     }
 
     /** Undoes {@link #mount()}; the stack mounted before it becomes current again. */
     public void unmount() {
-        FrameStack o = outer;
-        mountedOn.top = o;
+        FrameStack o = mountedOn.pop();
         mountedOn = null;
-        outer = null;
         carrier = null;
         recent = o;
     }
@@ -330,7 +337,7 @@ public final class FrameStack {
         long[] a = s.longs;
         int i = s.lsp;
         if (i == a.length) {
-            a = s.longs = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
+            a = s.longs = Arrays.copyOf(a, i == 0 ? firstLongs : Math.max(FIRST_SIZE, i * 2));
         }
         a[i] = v;
         s.lsp = i + 1;
@@ -344,10 +351,30 @@ public final class FrameStack {
         Object[] a = s.refs;
         int i = s.rsp;
         if (i == a.length) {
-            a = s.refs = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
+            a = s.refs = Arrays.copyOf(a, i == 0 ? firstRefs : Math.max(FIRST_SIZE, i * 2));
         }
         a[i] = v;
         s.rsp = i + 1;
+    }
+
+    /**
+     * After a capture: the sizes it used become the first sizes of stacks that have not suspended
+     * yet (capped at {@link #HINT_CAP}; at least 1). Costs a read of three static fields, and a write
+     * only when a size changes.
+     */
+    public void noteSizes() {
+        int i = Math.max(1, Math.min(isp, HINT_CAP));
+        int l = Math.max(1, Math.min(lsp, HINT_CAP));
+        int r = Math.max(1, Math.min(rsp, HINT_CAP));
+        if (firstInts != i) {
+            firstInts = i;
+        }
+        if (firstLongs != l) {
+            firstLongs = l;
+        }
+        if (firstRefs != r) {
+            firstRefs = r;
+        }
     }
 
     /** Pushes the resume point of the frame just saved: the last thing a frame pushes. */
@@ -359,7 +386,7 @@ public final class FrameStack {
         int[] a = ints;
         int i = isp;
         if (i == a.length) {
-            a = ints = Arrays.copyOf(a, Math.max(FIRST_SIZE, i * 2));
+            a = ints = Arrays.copyOf(a, i == 0 ? firstInts : Math.max(FIRST_SIZE, i * 2));
         }
         a[i] = v;
         isp = i + 1;
@@ -417,8 +444,32 @@ public final class FrameStack {
     }
 
     /** What one thread has mounted; reached through {@link #CARRIERS}. */
+    /**
+     * A thread's mounted stacks: {@link #top}, the innermost, and below it the ones it was mounted
+     * over (a continuation resumed inside another). Kept here, per thread, rather than as a link in
+     * every stack: only mounted stacks need it. Its thread only.
+     */
     private static final class Carrier {
         final Thread thread = Thread.currentThread();
         FrameStack top;
+        /** The stacks mounted under {@link #top}, outermost first; {@code depth} of them. */
+        private FrameStack[] under = new FrameStack[4];
+        private int depth;
+
+        void push(FrameStack s) {
+            if (depth == under.length) {
+                under = Arrays.copyOf(under, depth * 2);
+            }
+            under[depth++] = top;
+            top = s;
+        }
+
+        /** Unmounts {@link #top} (the innermost, the only one that can end); returns the new top. */
+        FrameStack pop() {
+            FrameStack o = under[--depth];
+            under[depth] = null;
+            top = o;
+            return o;
+        }
     }
 }
