@@ -139,7 +139,7 @@ public final class Continuation implements Serializable {
     }
 
     private void run(Object value) {
-        int st = (int) STATE.getVolatile(this);
+        int st = (int) STATE.getAcquire(this);
         if (st == DONE) {
             throw new IllegalStateException("The continuation is done");
         }
@@ -168,7 +168,7 @@ public final class Continuation implements Serializable {
             if (sent != null) {
                 sent = null; // a plain suspend() left it: keep nothing alive
             }
-            STATE.setVolatile(this, next);
+            STATE.setRelease(this, next);
         }
     }
 
@@ -217,7 +217,7 @@ public final class Continuation implements Serializable {
 
     /** Whether the body has ended, normally or by an exception. */
     public boolean isDone() {
-        return (int) STATE.getVolatile(this) == DONE;
+        return (int) STATE.getAcquire(this) == DONE;
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -42,9 +43,45 @@ import java.nio.charset.StandardCharsets;
  *       connection code is the same as {@code bobbin}'s.</li>
  *   <li>{@code netty}: Netty 4.2, NIO transport, one boss thread and one worker loop per processor.</li>
  * </ul>
+ * Fairness under load, measured too: the client counts each connection's answers (the spread: the
+ * fewest, the median and the most a connection got), and each server runs a {@value #TICK_MILLIS} ms
+ * periodic timer in the same place as its connections (a task of the loop, a virtual or platform
+ * thread, the hand-written loop's select timeout, a Netty worker's scheduled task) that prints how
+ * late each tick came ({@code TICK <ns late>}): the actual wake time minus the intended one.
  */
 public final class Echo {
     static final int MESSAGE = 64;
+    /** The period of each server's timer whose lateness is measured under load. */
+    static final int TICK_MILLIS = 50;
+    static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
+
+    /** Prints a timer tick's lateness for the orchestrating JVM to collect. */
+    static void tick(long lateNanos) {
+        System.out.println("TICK " + lateNanos);
+    }
+
+    /** A task that sleeps {@value #TICK_MILLIS} ms at a time on its loop, forever, printing each wake-up's lateness. */
+    @Suspendable
+    static Void bobbinTicker() {
+        while (true) {
+            long due = System.nanoTime() + TICK_NANOS;
+            Async.sleep(java.time.Duration.ofMillis(TICK_MILLIS));
+            tick(System.nanoTime() - due);
+        }
+    }
+
+    /** The same on a thread ({@code Thread.sleep}): for the thread-per-connection servers. */
+    static void threadTicker() {
+        try {
+            while (true) {
+                long due = System.nanoTime() + TICK_NANOS;
+                Thread.sleep(TICK_MILLIS);
+                tick(System.nanoTime() - due);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     private Echo() {}
 
@@ -65,6 +102,7 @@ public final class Echo {
             case "bobbin":
                 server.configureBlocking(false);
                 EventLoop.run(() -> {
+                    Async.spawn(Echo::bobbinTicker);
                     while (true) {
                         Async.readable(server);
                         for (SocketChannel c; (c = server.accept()) != null; ) {
@@ -86,6 +124,7 @@ public final class Echo {
                     t.setDaemon(true);
                     return t;
                 };
+                f.newThread(Echo::threadTicker).start();
                 while (true) {
                     SocketChannel ch = server.accept();
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -99,6 +138,7 @@ public final class Echo {
             case "group2":
                 server.configureBlocking(false);
                 try (EventLoopGroup group = EventLoopGroup.start(kind.charAt(5) - '0')) {
+                    group.spawn(Echo::bobbinTicker);
                     group.spawn(() -> {
                         while (true) {
                             Async.readable(server);
@@ -166,8 +206,19 @@ public final class Echo {
         Selector sel = Selector.open();
         server.register(sel, SelectionKey.OP_ACCEPT);
         ByteBuffer buf = ByteBuffer.allocateDirect(4096);
+        long due = System.nanoTime() + TICK_NANOS;
         while (true) {
-            sel.select();
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                sel.select(Math.max(1, (wait + 999_999) / 1_000_000));
+            } else {
+                sel.selectNow();
+            }
+            long now = System.nanoTime();
+            if (now >= due) { // the timer first, then the I/O, as a loop that serves both would
+                tick(now - due);
+                due = now + TICK_NANOS;
+            }
             for (Iterator<SelectionKey> it = sel.selectedKeys().iterator(); it.hasNext(); ) {
                 SelectionKey k = it.next();
                 it.remove();
@@ -231,7 +282,7 @@ public final class Echo {
             SocketChannel c = SocketChannel.open(addr);
             c.setOption(StandardSocketOptions.TCP_NODELAY, true);
             c.configureBlocking(false);
-            long[] st = new long[2]; // [0] bytes still expected, [1] send time
+            long[] st = new long[3]; // [0] bytes still expected, [1] send time, [2] answers in the measured time
             c.register(sel, SelectionKey.OP_READ, st);
             all.add(c);
         }
@@ -263,6 +314,7 @@ public final class Echo {
                 if (st[0] <= 0) {
                     if (now >= measureFrom) {
                         count++;
+                        st[2]++;
                         if (nLat == lat.length) {
                             lat = Arrays.copyOf(lat, nLat * 2);
                         }
@@ -274,7 +326,14 @@ public final class Echo {
         }
         Arrays.sort(lat, 0, nLat);
         double p99 = nLat == 0 ? 0 : lat[(int) Math.min(nLat - 1, Math.ceil(nLat * 0.99) - 1)] / 1e3;
-        System.out.printf(Locale.ROOT, "RESULT\techo\t%d\t%.0f\t%.1f%n", conns, count / seconds, p99);
+        long[] per = new long[all.size()];
+        int i = 0;
+        for (SelectionKey k : sel.keys()) {
+            per[i++] = ((long[]) k.attachment())[2];
+        }
+        Arrays.sort(per, 0, i);
+        System.out.printf(Locale.ROOT, "RESULT\techo\t%d\t%.0f\t%.1f\t%d\t%d\t%d%n", conns, count / seconds, p99,
+                per[0], per[i / 2], per[i - 1]);
         for (SocketChannel c : all) {
             c.close();
         }
@@ -313,23 +372,43 @@ public final class Echo {
                 if (port == null) {
                     throw new IllegalStateException("echo server " + kind + " did not start");
                 }
+                List<Long> ticks = Collections.synchronizedList(new ArrayList<>());
                 Thread drain = new Thread(() -> {
                     try {
-                        while (out.readLine() != null) {
-                            // discard
+                        for (String line; (line = out.readLine()) != null; ) {
+                            if (line.startsWith("TICK ")) {
+                                ticks.add(Long.parseLong(line.substring(5).trim()));
+                            }
                         }
-                    } catch (IOException e) {
+                    } catch (IOException | NumberFormatException e) {
                         // ended
                     }
                 });
                 drain.setDaemon(true);
                 drain.start();
                 for (int conns : new int[] {100, 1000}) {
+                    ticks.clear();
                     String[] f = Main.runChild(List.of("-Xms512m", "-Xmx512m"), false, "echo-client", port,
                             Integer.toString(conns), Double.toString(warmup), Double.toString(seconds)).split("\t");
-                    rows.put("Echo:" + kind + ":" + conns + ":rps", f[3] + "\t0\treq/s");
-                    rows.put("Echo:" + kind + ":" + conns + ":p99", f[4] + "\t0\tus");
-                    System.out.println("echo " + kind + " " + conns + " connections: " + f[3] + " req/s, p99 " + f[4] + " us");
+                    long[] late;
+                    synchronized (ticks) {
+                        late = ticks.stream().mapToLong(Long::longValue).sorted().toArray();
+                    }
+                    String k = "Echo:" + kind + ":" + conns;
+                    rows.put(k + ":rps", f[3] + "\t0\treq/s");
+                    rows.put(k + ":p99", f[4] + "\t0\tus");
+                    rows.put(k + ":connMin", f[5] + "\t0\tanswers");
+                    rows.put(k + ":connMedian", f[6] + "\t0\tanswers");
+                    rows.put(k + ":connMax", f[7] + "\t0\tanswers");
+                    double tickP50 = late.length == 0 ? Double.NaN : late[late.length / 2] / 1e6;
+                    double tickMax = late.length == 0 ? Double.NaN : late[late.length - 1] / 1e6;
+                    if (late.length > 0) {
+                        rows.put(k + ":tickP50", String.format(Locale.ROOT, "%.3f\t0\tms", tickP50));
+                        rows.put(k + ":tickMax", String.format(Locale.ROOT, "%.3f\t0\tms", tickMax));
+                    }
+                    System.out.printf(Locale.ROOT, "echo %s %d connections: %s req/s, p99 %s us; answers per connection"
+                            + " min %s / median %s / max %s; %d ms timer late p50 %.2f ms, max %.2f ms (%d ticks)%n",
+                            kind, conns, f[3], f[4], f[5], f[6], f[7], TICK_MILLIS, tickP50, tickMax, late.length);
                 }
             } finally {
                 server.destroy();

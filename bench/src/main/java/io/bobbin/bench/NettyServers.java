@@ -57,6 +57,9 @@ final class NettyServers {
                         }
                     });
             Channel server = b.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).sync().channel();
+            if (!http) {
+                tickOn(workers.next()); // the echo benchmark's timer, on a worker that also serves connections
+            }
             System.out.println("READY " + ((InetSocketAddress) server.localAddress()).getPort());
             System.out.flush();
             server.closeFuture().sync();
@@ -64,6 +67,15 @@ final class NettyServers {
             boss.shutdownGracefully();
             workers.shutdownGracefully();
         }
+    }
+
+    /** The echo benchmark's periodic timer on a Netty loop: each tick prints its lateness and schedules the next. */
+    static void tickOn(io.netty.channel.EventLoop loop) {
+        long due = System.nanoTime() + io.bobbin.bench.Echo.TICK_NANOS;
+        loop.schedule(() -> {
+            io.bobbin.bench.Echo.tick(System.nanoTime() - due);
+            tickOn(loop);
+        }, io.bobbin.bench.Echo.TICK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Writes back what it reads; flushes once per read burst. */
