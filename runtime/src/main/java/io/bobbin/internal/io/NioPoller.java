@@ -14,7 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The NIO {@link Poller} of a loop: its {@link Selector}, the registrations of the channels its
@@ -31,6 +31,8 @@ import java.util.Set;
  */
 public final class NioPoller implements Poller {
     private final Selector selector;
+    /** {@link #handleKey}, made once: the action every select of this poller runs for each ready key. */
+    private final Consumer<SelectionKey> onReady = this::handleKey;
     private final WakeupChannel wakeup;
     private final Map<SelectableChannel, ChannelWatch> watches = new HashMap<>();
     /** Tasks waiting on channels now. */
@@ -210,8 +212,7 @@ public final class NioPoller implements Poller {
         }
         if (w != null) {
             sweepClosed(); // a stale key: drop it (and let the selector deregister it) before registering anew
-            selector.selectNow();
-            handleSelected();
+            selector.selectNow(onReady);
         }
         SelectionKey key = channel.register(selector, 0);
         w = new ChannelWatch(channel, key);
@@ -238,51 +239,61 @@ public final class NioPoller implements Poller {
         if (waiting > 0 && (timeoutMillis < 0 || timeoutMillis > CLOSE_CHECK_MILLIS)) {
             timeoutMillis = CLOSE_CHECK_MILLIS;
         }
-        int n = 0;
         if (timeoutMillis == 0 || tasksRan) {
-            n = selector.selectNow();
+            int n = selector.selectNow(onReady);
             if (n > 0 || timeoutMillis == 0 || sweepIfKeysWentAway()) {
-                handleSelected();
                 return;
             }
         }
         if (timeoutMillis < 0) {
-            selector.select();
+            selector.select(onReady);
         } else {
-            selector.select(timeoutMillis);
+            selector.select(onReady, timeoutMillis);
         }
-        handleSelected();
         sweepIfKeysWentAway();
     }
 
-    private void handleSelected() {
-        Set<SelectionKey> selected = selector.selectedKeys();
-        if (selected.isEmpty()) {
+    /**
+     * One ready key, handed over by the selector as it selects (the action-taking {@code select}
+     * methods: no selected-key set to fill, iterate and empty on every poll). It may come twice for
+     * one key with fewer operations the second time: a waiter woken once is gone the second time.
+     *
+     * <p>A woken waiter's interest is left set: a task that waits again for the same readiness (the
+     * common case: read, answer, wait to read again) then finds the key as it was and changes nothing
+     * (no update for the selector to apply, no {@code epoll_ctl}). Interest nobody waits for is
+     * dropped lazily, when the key comes ready for it with no waiter.
+     */
+    private void handleKey(SelectionKey key) {
+        Object a = key.attachment();
+        if (a == wakeup) {
+            wakeup.drain();
             return;
         }
-        Iterator<SelectionKey> it = selected.iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            Object a = key.attachment();
-            if (a == wakeup) {
-                wakeup.drain();
-                continue;
-            }
-            ChannelWatch w = (ChannelWatch) a;
-            if (!key.isValid()) {
-                continue; // the sweep handles it
-            }
-            int ready = key.readyOps();
-            if (w.reader != null && (ready & w.reader.ops) != 0) {
-                ChannelWait r = w.reader;
-                r.leave();
-                r.task.wake(r);
-            }
-            if (w.writer != null && (ready & w.writer.ops) != 0) {
-                ChannelWait wr = w.writer;
-                wr.leave();
-                wr.task.wake(wr);
+        ChannelWatch w = (ChannelWatch) a;
+        if (!key.isValid()) {
+            return; // the sweep handles it
+        }
+        int ready = key.readyOps();
+        int unwanted = ready;
+        ChannelWait r = w.reader;
+        if (r != null && (ready & r.ops) != 0) {
+            unwanted &= ~r.ops;
+            w.reader = null;
+            waiting--;
+            r.task.wake(r);
+        }
+        ChannelWait wr = w.writer;
+        if (wr != null && (ready & wr.ops) != 0) {
+            unwanted &= ~wr.ops;
+            w.writer = null;
+            waiting--;
+            wr.task.wake(wr);
+        }
+        if (unwanted != 0) {
+            try {
+                w.updateInterest(); // ready for what nobody waits for any more: stop watching it
+            } catch (CancelledKeyException e) {
+                // closed by another thread meanwhile: the sweep drops it
             }
         }
     }
