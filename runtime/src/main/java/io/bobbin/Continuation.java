@@ -197,11 +197,14 @@ public final class Continuation implements Serializable {
         s.mount();
         s.mode = s.hasFrames() ? FrameStack.RESTORING : FrameStack.RUNNING;
         s.armRoot();
+        Object store = s.intStore();
         try {
             body.run();
             if (s.mode == FrameStack.CAPTURING) {
                 s.mode = FrameStack.RUNNING;
-                s.noteSizes();
+                if (s.intStore() != store) {
+                    s.noteSizes(); // a first capture, or a deeper one: pass its sizes on to new stacks
+                }
                 return true;
             }
             if (s.mode == FrameStack.RESTORING) {

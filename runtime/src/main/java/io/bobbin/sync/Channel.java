@@ -187,15 +187,7 @@ public final class Channel<T> {
     @Suspendable
     @SuppressWarnings("unchecked")
     public T receive() {
-        // the same steps as receiveOrNull, not a call to it: one frame less to save at each wait
-        Object v = nothingToTake() ? EMPTY : take(null);
-        if (v == EMPTY) {
-            Waiter w = Waiter.forCurrent("Channel.receive()");
-            v = take(w);
-            if (v == EMPTY) {
-                v = w.await(withdrawal) == Waiter.CLOSED ? CLOSED : handedOver(w);
-            }
-        }
+        Object v = receiveOrClosed();
         if (v == CLOSED) {
             throw new ChannelClosedException("Channel.receive(): the channel is closed and every value sent"
                     + " before has been received; use receiveOrNull() or consumeEach() to end quietly");
@@ -210,6 +202,13 @@ public final class Channel<T> {
     @Suspendable
     @SuppressWarnings("unchecked")
     public T receiveOrNull() {
+        Object v = receiveOrClosed();
+        return v == CLOSED ? null : (T) v;
+    }
+
+    /** The oldest value, waiting while there is none; {@link #CLOSED} once the channel is closed and empty. */
+    @Suspendable
+    private Object receiveOrClosed() {
         Object v = nothingToTake() ? EMPTY : take(null);
         if (v == EMPTY) {
             Waiter w = Waiter.forCurrent("Channel.receive()");
@@ -218,7 +217,7 @@ public final class Channel<T> {
                 v = w.await(withdrawal) == Waiter.CLOSED ? CLOSED : handedOver(w);
             }
         }
-        return v == CLOSED ? null : (T) v;
+        return v;
     }
 
     /**

@@ -320,7 +320,9 @@ public final class FrameStack {
     /** Arms the root call: the body's {@code run()}, called by {@code resume()}. */
     public void armRoot() {
         armed = ROOT_ID;
-        fault = null;
+        if (fault != null) {
+            fault = null; // tested first: a reference store pays a GC barrier, and there is rarely a fault
+        }
     }
 
     // ---- saving (capture), leaf frame first -------------------------------------------------
@@ -358,9 +360,18 @@ public final class FrameStack {
     }
 
     /**
-     * After a capture: the sizes it used become the first sizes of stacks that have not suspended
-     * yet (capped at {@link #HINT_CAP}; at least 1). Costs a read of three static fields, and a write
-     * only when a size changes.
+     * The array that holds resume points and ints, as an identity only: a capture that leaves another
+     * one there has allocated (a first capture, or a deeper one than ever).
+     */
+    public Object intStore() {
+        return ints;
+    }
+
+    /**
+     * After a capture that allocated: the sizes it used become the first sizes of stacks that have not
+     * suspended yet (capped at {@link #HINT_CAP}; at least 1). Costs a read of three static fields, and
+     * a write only when a size changes; called only when the capture allocated, so a continuation that
+     * suspends again at its depth never touches these shared fields.
      */
     public void noteSizes() {
         int i = Math.max(1, Math.min(isp, HINT_CAP));

@@ -274,21 +274,7 @@ public final class NioPoller implements Poller {
             return; // the sweep handles it
         }
         int ready = key.readyOps();
-        int unwanted = ready;
-        ChannelWait r = w.reader;
-        if (r != null && (ready & r.ops) != 0) {
-            unwanted &= ~r.ops;
-            w.reader = null;
-            waiting--;
-            r.task.wake(r);
-        }
-        ChannelWait wr = w.writer;
-        if (wr != null && (ready & wr.ops) != 0) {
-            unwanted &= ~wr.ops;
-            w.writer = null;
-            waiting--;
-            wr.task.wake(wr);
-        }
+        int unwanted = ready & ~wakeIfReady(w, w.reader, ready) & ~wakeIfReady(w, w.writer, ready);
         if (unwanted != 0) {
             try {
                 w.updateInterest(); // ready for what nobody waits for any more: stop watching it
@@ -296,6 +282,24 @@ public final class NioPoller implements Poller {
                 // closed by another thread meanwhile: the sweep drops it
             }
         }
+    }
+
+    /**
+     * Wakes {@code wait} (the reader or the writer of {@code w}, or {@code null}) if {@code ready} has
+     * what it waits for, leaving the key's interest as it is; returns the operations it took.
+     */
+    private int wakeIfReady(ChannelWatch w, ChannelWait wait, int ready) {
+        if (wait == null || (ready & wait.ops) == 0) {
+            return 0;
+        }
+        if (wait.write) {
+            w.writer = null;
+        } else {
+            w.reader = null;
+        }
+        waiting--;
+        wait.task.wake(wait);
+        return wait.ops;
     }
 
     /** If the selector holds fewer keys than we watch, some channels were closed: wake their waiters. */
