@@ -1,6 +1,7 @@
 package io.bobbin.internal.blocking;
 
 import io.bobbin.internal.util.Logs;
+import io.bobbin.internal.util.Spin;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,9 +45,6 @@ public final class BlockingPool {
     private volatile int outstanding;
     private int started;
     private boolean shutdown;
-
-    /** How long a thread that finished a job spins for the next one: none on a single processor. */
-    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
 
     public BlockingPool(String namePrefix, int maxThreads, long keepAliveNanos) {
         this.namePrefix = namePrefix;
@@ -124,20 +122,14 @@ public final class BlockingPool {
             if (ranOne) {
                 outstanding--;
             }
-            if (!ranOne || SPIN_NANOS == 0 || shutdown || !queue.isEmpty()) {
+            if (!ranOne || Spin.NANOS == 0 || shutdown || !queue.isEmpty()) {
                 return waitForJob(me);
             }
             spinning++;
         } finally {
             lock.unlock();
         }
-        long end = System.nanoTime() + SPIN_NANOS;
-        for (int i = 1; queued == 0; i++) {
-            Thread.onSpinWait();
-            if ((i & 63) == 0 && System.nanoTime() - end > 0) {
-                break;
-            }
-        }
+        Spin.until(() -> queued != 0);
         lock.lock();
         try {
             spinning--;

@@ -1,5 +1,6 @@
 package io.bobbin.internal.io;
 
+import io.bobbin.internal.util.Spin;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
@@ -41,8 +42,6 @@ public final class WakeupChannel implements AutoCloseable {
      * reads this; so either the loop sees the flag or the waker unparks.
      */
     private volatile boolean spinning;
-    /** How long {@link #park} spins first when a wakeup is expected soon: none on a single processor. */
-    private static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
     private final ByteBuffer drain = ByteBuffer.allocate(64);
 
     WakeupChannel() throws IOException {
@@ -107,22 +106,16 @@ public final class WakeupChannel implements AutoCloseable {
      * select for a loop that only waits for timers and for work posted by other threads (the blocking
      * pool's completions): a futex wake instead of a pipe write, an epoll return and a pipe read.
      * With {@code wakeupSoon} (blocking work is in flight, whose completion is likely within
-     * microseconds) it first spins on the flag for up to {@link #SPIN_NANOS}, as
+     * microseconds) it first spins on the flag ({@link Spin}), as
      * {@code CompletableFuture.join()} does, so that a quick completion costs no futex wake either.
      */
     void park(long timeoutMillis, boolean wakeupSoon) {
         if (timeoutMillis != 0) {
             parker = Thread.currentThread();
             try {
-                if (wakeupSoon && SPIN_NANOS > 0) {
+                if (wakeupSoon && Spin.NANOS > 0) {
                     spinning = true;
-                    long end = System.nanoTime() + SPIN_NANOS;
-                    for (int i = 1; !woken.get(); i++) {
-                        Thread.onSpinWait();
-                        if ((i & 63) == 0 && System.nanoTime() - end > 0) {
-                            break;
-                        }
-                    }
+                    Spin.until(woken::get);
                     spinning = false;
                 }
                 if (!woken.get()) {
